@@ -1,0 +1,42 @@
+"""API authentication: the browser session, or an `Authorization: Bearer rct_…` token."""
+
+from django.conf import settings
+from django.utils import timezone
+from ninja.security import APIKeyCookie, HttpBearer
+
+from rectify.accounts.models import ApiToken, token_digest
+
+
+class SessionAuth(APIKeyCookie):
+    """The Django session cookie (CSRF-checked on unsafe methods), two-factor respected."""
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def authenticate(self, request, key):
+        user = request.user
+        if not user.is_authenticated:
+            return None
+        if settings.RECTIFY_REQUIRE_2FA and user.needs_two_factor and not user.is_verified():
+            return None
+        return user
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request, token):
+        if not token.startswith("rct_"):
+            return None
+        found = (
+            ApiToken.objects.select_related("user", "user__org")
+            .filter(digest=token_digest(token))
+            .first()
+        )
+        if found is None or not found.is_usable or not found.user.is_active:
+            return None
+        ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+        request.user = found.user
+        return found.user
+
+
+session_auth = SessionAuth()
+token_auth = TokenAuth()
+AUTH = [session_auth, token_auth]

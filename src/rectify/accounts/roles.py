@@ -1,0 +1,66 @@
+"""Roles and what each may do: the one table of role capabilities and data-scope policies."""
+
+from enum import StrEnum
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    OFFICE = "office", _("Rectification office")
+    SYSADMIN = "sysadmin", _("System administrator")
+    AUDITOR = "auditor", _("Audit administrator")
+    UNIT = "unit", _("Responsible unit")
+    REVIEWER = "reviewer", _("Acceptance reviewer")
+    LEADER = "leader", _("Leader")
+    TEAM = "team", _("Battle team member")
+
+
+class ScopePolicy(StrEnum):
+    ALL = "all"  # every org
+    OWN_SUBTREE = "own_subtree"  # the user's org and its descendants, plus grants
+    GRANTS = "grants"  # only orgs granted explicitly (battle-team assignments)
+    NONE = "none"  # no business data at all (separation of duties)
+
+
+class Cap(StrEnum):
+    """Capabilities checked by views and actions; templates get flags, never rules."""
+
+    VIEW_BUSINESS = "view_business"
+    MANAGE_USERS = "manage_users"
+    READ_AUDIT = "read_audit"
+    VIEW_ORG_DIRECTORY = "view_org_directory"
+    USE_API_TOKENS = "use_api_tokens"
+
+
+ROLE_SCOPE: dict[str, ScopePolicy] = {
+    Role.OFFICE: ScopePolicy.ALL,
+    Role.LEADER: ScopePolicy.ALL,
+    Role.UNIT: ScopePolicy.OWN_SUBTREE,
+    Role.REVIEWER: ScopePolicy.OWN_SUBTREE,
+    Role.TEAM: ScopePolicy.GRANTS,
+    Role.SYSADMIN: ScopePolicy.NONE,
+    Role.AUDITOR: ScopePolicy.NONE,
+}
+
+ROLE_CAPS: dict[str, frozenset[Cap]] = {
+    Role.OFFICE: frozenset({Cap.VIEW_BUSINESS, Cap.VIEW_ORG_DIRECTORY, Cap.USE_API_TOKENS}),
+    Role.LEADER: frozenset({Cap.VIEW_BUSINESS, Cap.VIEW_ORG_DIRECTORY, Cap.USE_API_TOKENS}),
+    Role.UNIT: frozenset({Cap.VIEW_BUSINESS, Cap.VIEW_ORG_DIRECTORY, Cap.USE_API_TOKENS}),
+    Role.REVIEWER: frozenset({Cap.VIEW_BUSINESS, Cap.VIEW_ORG_DIRECTORY, Cap.USE_API_TOKENS}),
+    Role.TEAM: frozenset({Cap.VIEW_BUSINESS, Cap.VIEW_ORG_DIRECTORY, Cap.USE_API_TOKENS}),
+    # 三权分立: the sysadmin manages accounts but reads neither business data nor the
+    # audit log; the auditor reads the audit log and changes nothing.
+    Role.SYSADMIN: frozenset({Cap.MANAGE_USERS}),
+    Role.AUDITOR: frozenset({Cap.READ_AUDIT}),
+}
+
+# Roles whose accounts must pass TOTP two-factor authentication.
+TWO_FACTOR_ROLES = frozenset({Role.OFFICE, Role.SYSADMIN, Role.AUDITOR})
+
+
+def has_cap(user, cap: Cap) -> bool:
+    """Whether an authenticated, active user's role grants `cap`."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return cap in ROLE_CAPS.get(user.role, frozenset())

@@ -1,0 +1,137 @@
+"""Writing and verifying the hash-chained audit log.
+
+Every action calls `record()` inside its own transaction; the chain head row is locked so
+that two writers on PostgreSQL append one after the other (SQLite serialises writers anyway).
+"""
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from rectify.core.middleware import current_request_id
+from rectify.core.models import AuditChainHead, AuditEvent
+
+GENESIS = "0" * 64
+
+
+def to_json(value: Any) -> Any:
+    """Return `value` as plain JSON data (dates, decimals and UUIDs become strings)."""
+    if value is None:
+        return None
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
+
+
+def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
+    """The concrete field values of a model instance, as JSON data, for before/after."""
+    data: dict[str, Any] = {}
+    for field in obj._meta.concrete_fields:
+        if fields is not None and field.name not in fields:
+            continue
+        data[field.attname] = field.value_from_object(obj)
+    return to_json(data)
+
+
+def _digest(event: AuditEvent) -> str:
+    payload = {
+        "seq": event.seq,
+        "recorded_at": event.recorded_at.isoformat(),
+        "actor_id": event.actor_id,
+        "actor_label": event.actor_label,
+        "action": event.action,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "object_repr": event.object_repr,
+        "before": event.before,
+        "after": event.after,
+        "request_id": event.request_id,
+        "prev_hash": event.prev_hash,
+    }
+    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def record(
+    action: str,
+    *,
+    actor: Any,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    before: Any = None,
+    after: Any = None,
+) -> AuditEvent:
+    """Append one event; must run inside the caller's transaction (the action's)."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit.record() must run inside the action's transaction")
+    head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    event = AuditEvent(
+        seq=head.last_seq + 1,
+        recorded_at=timezone.now(),
+        actor_id=actor.pk if is_user else None,
+        actor_label=actor.get_username() if is_user else str(actor or "system"),
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        object_repr=str(obj)[:255] if obj is not None else "",
+        before=to_json(before),
+        after=to_json(after),
+        request_id=current_request_id() or "",
+        prev_hash=head.last_hash,
+    )
+    event.hash = _digest(event)
+    event.save(force_insert=True)
+    head.last_seq = event.seq
+    head.last_hash = event.hash
+    head.save(update_fields=["last_seq", "last_hash"])
+    return event
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    seq: int | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"event #{self.seq}" if self.seq is not None else "chain head"
+        return f"{where}: {self.reason}"
+
+
+def verify_chain(batch_size: int = 2000) -> ChainProblem | None:
+    """Walk the whole log in order; return the first break found, or None if intact."""
+    expected_seq = 1
+    prev_hash = GENESIS
+    events: Iterator[AuditEvent] = AuditEvent.objects.order_by("seq").iterator(
+        chunk_size=batch_size
+    )
+    with transaction.atomic():
+        for event in events:
+            if event.seq != expected_seq:
+                return ChainProblem(expected_seq, f"missing (next present is #{event.seq})")
+            if event.prev_hash != prev_hash:
+                return ChainProblem(event.seq, "does not link to the previous event")
+            if _digest(event) != event.hash:
+                return ChainProblem(event.seq, "content altered (hash mismatch)")
+            prev_hash = event.hash
+            expected_seq += 1
+        head = AuditChainHead.objects.filter(id=1).first()
+    last_seq = expected_seq - 1
+    if head is None:
+        if last_seq:
+            return ChainProblem(None, "missing")
+        return None
+    if head.last_seq != last_seq or head.last_hash != prev_hash:
+        return ChainProblem(
+            last_seq + 1 if head.last_seq > last_seq else None,
+            f"head says #{head.last_seq} but the log ends at #{last_seq}",
+        )
+    return None

@@ -1,0 +1,19 @@
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from rectify import views
+from rectify.accounts.audit_views import urlpatterns as audit_urls
+from rectify.accounts.urls import admin_urlpatterns as user_admin_urls
+from rectify.api import api
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("", include("rectify.core.urls")),
+    path("accounts/", include("rectify.accounts.urls")),
+    path("users/", include((user_admin_urls, "users"))),
+    path("audit/", include((audit_urls, "audit"))),
+    path("orgs/", include("rectify.orgs.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("api/v1/", api.urls),
+]
