@@ -31,6 +31,11 @@ class Cap(StrEnum):
     READ_AUDIT = "read_audit"
     VIEW_ORG_DIRECTORY = "view_org_directory"
     USE_API_TOKENS = "use_api_tokens"
+    EDIT_LEDGER = "edit_ledger"  # create and edit inspections and problems
+    REPORT_PROGRESS = "report_progress"  # record progress of problems one leads
+    REQUEST_EXTENSION = "request_extension"
+    DECIDE_EXTENSION = "decide_extension"
+    RECORD_EVENTS = "record_events"  # acceptance, sign-off, public criticism (office)
 
 
 ROLE_SCOPE: dict[str, ScopePolicy] = {
@@ -46,7 +51,15 @@ ROLE_SCOPE: dict[str, ScopePolicy] = {
 ROLE_CAPS: dict[str, frozenset[Cap]] = {
     Role.OFFICE: frozenset({Cap.VIEW_BUSINESS, Cap.VIEW_ORG_DIRECTORY, Cap.USE_API_TOKENS}),
     Role.LEADER: frozenset({Cap.VIEW_BUSINESS, Cap.VIEW_ORG_DIRECTORY, Cap.USE_API_TOKENS}),
-    Role.UNIT: frozenset({Cap.VIEW_BUSINESS, Cap.VIEW_ORG_DIRECTORY, Cap.USE_API_TOKENS}),
+    Role.UNIT: frozenset(
+        {
+            Cap.VIEW_BUSINESS,
+            Cap.VIEW_ORG_DIRECTORY,
+            Cap.USE_API_TOKENS,
+            Cap.REPORT_PROGRESS,
+            Cap.REQUEST_EXTENSION,
+        }
+    ),
     Role.REVIEWER: frozenset({Cap.VIEW_BUSINESS, Cap.VIEW_ORG_DIRECTORY, Cap.USE_API_TOKENS}),
     Role.TEAM: frozenset({Cap.VIEW_BUSINESS, Cap.VIEW_ORG_DIRECTORY, Cap.USE_API_TOKENS}),
     # 三权分立: the sysadmin manages accounts but reads neither business data nor the

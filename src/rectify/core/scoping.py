@@ -50,8 +50,27 @@ def scoped(qs: QuerySet, user: Any, *org_fields: str) -> QuerySet:
         return qs.none()
     condition = Q()
     for field in org_fields:
-        condition |= Q(**{f"{field}__in": scope.org_ids})
-    return qs.filter(condition).distinct() if len(org_fields) > 1 else qs.filter(condition)
+        if _is_multivalued(qs.model, field):
+            # A join through a many-valued relation would repeat rows; a subquery does not.
+            inner = qs.model._default_manager.filter(**{f"{field}__in": scope.org_ids})
+            condition |= Q(pk__in=inner.values("pk"))
+        else:
+            condition |= Q(**{f"{field}__in": scope.org_ids})
+    return qs.filter(condition)
+
+
+def _is_multivalued(model: Any, lookup: str) -> bool:
+    opts = model._meta
+    for part in lookup.split("__"):
+        if part == "pk":
+            return False
+        field = opts.get_field(part)
+        if field.many_to_many or field.one_to_many:
+            return True
+        if field.related_model is None:
+            return False
+        opts = field.related_model._meta
+    return False
 
 
 def get_scoped_or_404(qs: QuerySet, user: Any, *org_fields: str, **lookup: Any) -> Any:
