@@ -12,6 +12,7 @@ from rectify.accounts.api import router as accounts_router
 from rectify.accounts.api_auth import AUTH
 from rectify.core.errors import ConflictError
 from rectify.orgs.api import router as orgs_router
+from rectify.problems.api import router as problems_router
 
 api = NinjaAPI(
     title="Rectify API",
@@ -76,3 +77,4 @@ def on_http_error(request, exc: HttpError):
 
 api.add_router("", accounts_router)
 api.add_router("", orgs_router)
+api.add_router("", problems_router)

@@ -1,0 +1,5 @@
+"""Ledger API: inspections and problems."""
+
+from ninja import Router
+
+router = Router(tags=["ledger"])

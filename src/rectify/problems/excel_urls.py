@@ -1,0 +1,7 @@
+"""Ledger spreadsheet upload and download."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "ledger_excel"
+
+urlpatterns: list = []
