@@ -48,20 +48,22 @@ ROLE_SCOPE: dict[str, ScopePolicy] = {
     Role.AUDITOR: ScopePolicy.NONE,
 }
 
+_READ = {Cap.VIEW_BUSINESS, Cap.VIEW_ORG_DIRECTORY, Cap.USE_API_TOKENS}
+
 ROLE_CAPS: dict[str, frozenset[Cap]] = {
-    Role.OFFICE: frozenset({Cap.VIEW_BUSINESS, Cap.VIEW_ORG_DIRECTORY, Cap.USE_API_TOKENS}),
-    Role.LEADER: frozenset({Cap.VIEW_BUSINESS, Cap.VIEW_ORG_DIRECTORY, Cap.USE_API_TOKENS}),
-    Role.UNIT: frozenset(
-        {
-            Cap.VIEW_BUSINESS,
-            Cap.VIEW_ORG_DIRECTORY,
-            Cap.USE_API_TOKENS,
+    Role.OFFICE: frozenset(
+        _READ
+        | {
+            Cap.EDIT_LEDGER,
             Cap.REPORT_PROGRESS,
-            Cap.REQUEST_EXTENSION,
+            Cap.DECIDE_EXTENSION,
+            Cap.RECORD_EVENTS,
         }
     ),
-    Role.REVIEWER: frozenset({Cap.VIEW_BUSINESS, Cap.VIEW_ORG_DIRECTORY, Cap.USE_API_TOKENS}),
-    Role.TEAM: frozenset({Cap.VIEW_BUSINESS, Cap.VIEW_ORG_DIRECTORY, Cap.USE_API_TOKENS}),
+    Role.LEADER: frozenset(_READ),
+    Role.UNIT: frozenset(_READ | {Cap.REPORT_PROGRESS, Cap.REQUEST_EXTENSION}),
+    Role.REVIEWER: frozenset(_READ),
+    Role.TEAM: frozenset(_READ),
     # 三权分立: the sysadmin manages accounts but reads neither business data nor the
     # audit log; the auditor reads the audit log and changes nothing.
     Role.SYSADMIN: frozenset({Cap.MANAGE_USERS}),

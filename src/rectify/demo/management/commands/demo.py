@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from rectify.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, ensure_demo_accounts
+from rectify.demo.ledger import ensure_demo_ledger
 
 
 class Command(BaseCommand):
@@ -11,6 +13,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         call_command("load-reference", province="520000", stdout=self.stdout)
         ensure_demo_accounts()
+        if ensure_demo_ledger(timezone.localdate()):
+            self.stdout.write("Demo ledger loaded: 3 inspections, 242 problems.")
         self.stdout.write("")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD})")
         for spec in DEMO_ACCOUNTS:
