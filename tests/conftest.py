@@ -13,6 +13,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
         ensure_reference_orgs()
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Argon2 costs ~0.5 s per account; only tests about hashing itself need it (they set it).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def orgs(db):
     ensure_reference_orgs()

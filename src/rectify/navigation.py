@@ -16,6 +16,14 @@ class NavItem:
 
 MENU = [
     NavItem("home", _("Overview"), None),
+    NavItem("problems:list", _("Ledger"), Cap.VIEW_BUSINESS),
+    NavItem("problems:inspections", _("Inspections"), Cap.VIEW_BUSINESS),
+    NavItem("ledger_watch:warnings", _("Warnings"), Cap.VIEW_BUSINESS),
+    NavItem("ledger_watch:extensions", _("Extensions"), Cap.VIEW_BUSINESS),
+    NavItem("signoff:inbox", _("Acceptance and sign-off"), Cap.VIEW_BUSINESS),
+    NavItem("ledger_watch:quality", _("Data quality"), Cap.VIEW_BUSINESS),
+    NavItem("ledger_excel:upload", _("Import ledger"), Cap.EDIT_LEDGER),
+    NavItem("signoff:calendar", _("Working-day calendar"), Cap.RECORD_EVENTS),
     NavItem("orgs:list", _("Organisations"), Cap.VIEW_ORG_DIRECTORY),
     NavItem("users:user_list", _("Accounts"), Cap.MANAGE_USERS),
     NavItem("audit:list", _("Audit log"), Cap.READ_AUDIT),

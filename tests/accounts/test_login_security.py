@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from rectify.accounts import actions
 from rectify.accounts.models import User
-from rectify.core.testing import TEST_PASSWORD
+from rectify.core.testing import TEST_PASSWORD, make_user
 
 
 def strip_variable(html: str, username: str) -> str:
@@ -20,8 +20,12 @@ def attempt(client, username, password="wrong-Password-1"):
     return client.post("/accounts/login/", {"username": username, "password": password})
 
 
-def test_passwords_are_hashed_with_argon2(zunyi_clerk):
-    assert identify_hasher(User.objects.get(pk=zunyi_clerk.pk).password).algorithm == "argon2"
+def test_passwords_are_hashed_with_argon2(orgs, settings):
+    from django.conf import settings as live
+
+    settings.PASSWORD_HASHERS = live.PASSWORD_HASHERS_PRODUCTION
+    user = make_user("argon_user", "unit", "520300")
+    assert identify_hasher(User.objects.get(pk=user.pk).password).algorithm == "argon2"
 
 
 def test_wrong_password_and_unknown_user_get_the_same_answer(zunyi_clerk, client):

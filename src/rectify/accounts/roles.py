@@ -56,6 +56,7 @@ ROLE_CAPS: dict[str, frozenset[Cap]] = {
         | {
             Cap.EDIT_LEDGER,
             Cap.REPORT_PROGRESS,
+            Cap.REQUEST_EXTENSION,
             Cap.DECIDE_EXTENSION,
             Cap.RECORD_EVENTS,
         }

@@ -54,3 +54,57 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"audit head #{self.last_seq}"
+
+
+class FileKind(models.TextChoices):
+    IMAGE = "image", _("Photo")
+    PDF = "pdf", "PDF"
+    WORD = "word", "Word"
+    EXCEL = "excel", "Excel"
+    POWERPOINT = "powerpoint", "PowerPoint"
+
+
+class StoredFile(models.Model):
+    """An uploaded file accepted by `core.files.store_upload`; read back with `open_stored`.
+
+    The bytes live in the default storage under a random name; `original_name` is only
+    shown and offered as the download name. For images, `public_name` holds a re-encoded
+    copy without any metadata, the only form in which an image may be shown or published.
+    """
+
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    content_type = models.CharField(_("content type"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=16, choices=FileKind.choices)
+    original_name = models.CharField(_("file name"), max_length=255)
+    storage_name = models.CharField(max_length=255, unique=True, editable=False)
+    public_name = models.CharField(max_length=255, blank=True, editable=False)
+    public_content_type = models.CharField(max_length=100, blank=True, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+    purpose = models.CharField(_("purpose"), max_length=40)
+    # Read from the image's EXIF before it was stripped; empty when the file had none.
+    taken_at = models.DateTimeField(_("taken at"), null=True, blank=True)
+    gps_lat = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    gps_lon = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        verbose_name = _("stored file")
+        verbose_name_plural = _("stored files")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.kind == FileKind.IMAGE

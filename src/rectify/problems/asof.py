@@ -21,43 +21,145 @@ multiplied out, in integers, so no rounding decides a status.
 """
 
 import itertools
+import string
 from collections import defaultdict
 from datetime import date, datetime
 
-from django.db.models import (
-    Case,
-    Count,
-    Exists,
-    ExpressionWrapper,
-    F,
-    FloatField,
-    IntegerField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-    When,
-)
-from django.db.models.functions import Cast, Coalesce
-from django.db.models.lookups import GreaterThanOrEqual, LessThan
+from django.db.models import BooleanField, CharField, Count, FloatField, IntegerField, QuerySet
+from django.db.models.expressions import RawSQL
 
-from rectify.problems.models import Milestone, Problem, StatusEvent, day_number
-from rectify.problems.states import COMPLETION_KINDS, Colour, DeadlineKind, EventKind, Status
+from rectify.problems.models import Problem, day_number
+from rectify.problems.states import COMPLETION_KINDS, DeadlineKind, EventKind, Status
 
 AHEAD_MARGIN = 10  # percentage points above plan that count as 超过序时进度
 ONGOING_REPORT_DAYS = 31  # a 长期坚持 problem is on schedule while reported this recently
 
 
-def _events(as_of_day: int, known_at: datetime | None):
-    events = StatusEvent.objects.filter(problem=OuterRef("pk"), day__lte=as_of_day)
-    if known_at is not None:
-        events = events.filter(recorded_at__lte=known_at)
-    return events
+class _Sql:
+    """A SQL fragment with its parameters, composed with str.format-like joins."""
+
+    def __init__(self, sql: str, params: list | None = None):
+        self.sql, self.params = sql, list(params or [])
+
+    def __add__(self, other: "_Sql") -> "_Sql":
+        return _Sql(self.sql + other.sql, self.params + other.params)
 
 
-def _latest(events, field: str):
-    return Subquery(events.order_by("-day", "-id").values(field)[:1])
+def _join(template: str, **parts: "_Sql") -> _Sql:
+    """Fill {name} slots of `template` with fragments, keeping their parameters in order."""
+    sql, params = [], []
+    for literal, name, _spec, _conv in string.Formatter().parse(template):
+        sql.append(literal)
+        if name is not None:
+            sql.append(parts[name].sql)
+            params.extend(parts[name].params)
+    return _Sql("".join(sql), params)
+
+
+P = "problems_problem"  # the outer table: as_of() always starts from Problem
+
+
+def _event(column: str, kinds: tuple[str, ...], d: int, known_at: datetime | None) -> _Sql:
+    known = " AND e.recorded_at <= %s" if known_at is not None else ""
+    marks = ", ".join(["%s"] * len(kinds))
+    return _Sql(
+        f"(SELECT e.{column} FROM problems_statusevent e WHERE e.problem_id = {P}.id"
+        f" AND e.day <= %s{known} AND e.kind IN ({marks}) ORDER BY e.day DESC, e.id DESC"
+        " LIMIT 1)",
+        [d, *([known_at] if known_at is not None else []), *kinds],
+    )
+
+
+def _parts(d: int, known_at: datetime | None) -> dict[str, _Sql]:
+    """The per-problem values every rule is written with (each a correlated subquery)."""
+    completion = _event("kind", COMPLETION_KINDS, d, known_at)
+    deadline = _join(
+        "COALESCE({changed}, " + P + ".original_deadline_day)",
+        changed=_event("new_deadline_day", (EventKind.DEADLINE_CHANGED,), d, known_at),
+    )
+
+    def milestone(column: str, before: bool) -> _Sql:
+        if before:
+            return _Sql(
+                f"(SELECT m.{column} FROM problems_milestone m WHERE m.problem_id = {P}.id"
+                " AND m.day <= %s ORDER BY m.day DESC LIMIT 1)",
+                [d],
+            )
+        return _join(
+            f"(SELECT m.{column} FROM problems_milestone m WHERE m.problem_id = {P}.id"
+            " AND m.day > {d} AND m.day < {deadline} ORDER BY m.day LIMIT 1)",
+            d=_Sql("%s", [d]),
+            deadline=deadline,
+        )
+
+    prev_day = _join("COALESCE({m}, " + P + ".start_day)", m=milestone("day", True))
+    prev_pct = _join("COALESCE({m}, 0)", m=milestone("percent", True))
+    next_day = _join("COALESCE({m}, {dl})", m=milestone("day", False), dl=deadline)
+    next_pct = _join("COALESCE({m}, 100)", m=milestone("percent", False))
+    span = _join("({n} - {p})", n=next_day, p=prev_day)
+    return {
+        "completion": completion,
+        "done": _join("COALESCE({c}, '') IN ('accepted', 'signed_off')", c=completion),
+        "percent": _event("percent", (EventKind.PROGRESS,), d, known_at),
+        "progress_day": _event("day", (EventKind.PROGRESS,), d, known_at),
+        "deadline": deadline,
+        "criticised": _join("EXISTS{q}", q=_event("id", (EventKind.CRITICISED,), d, known_at)),
+        "basically_done": _join(
+            "EXISTS{q}", q=_event("id", (EventKind.BASICALLY_DONE,), d, known_at)
+        ),
+        "next_pct": next_pct,
+        "span": span,
+        "plan_scaled": _join(
+            "({pp} * {span} + ({np} - {pp2}) * ({d} - {pd}))",
+            pp=prev_pct,
+            span=span,
+            np=next_pct,
+            pp2=prev_pct,
+            d=_Sql("%s", [d]),
+            pd=prev_day,
+        ),
+        "d": _Sql("%s", [d]),
+        "ongoing": _Sql(f"{P}.deadline_kind = %s", [DeadlineKind.ONGOING.value]),
+    }
+
+
+def _status_sql(x: dict[str, _Sql], d: int) -> _Sql:
+    return _join(
+        "CASE WHEN {c1} = 'signed_off' THEN 'signed_off'"
+        " WHEN {c2} = 'accepted' THEN 'completed'"
+        " WHEN NOT ({o1}) AND {dl1} < {d1} THEN 'overdue'"
+        " WHEN {pc1} IS NULL THEN 'not_started'"
+        " WHEN {o2} AND {pday} >= {recent} THEN 'on_schedule'"
+        " WHEN {o3} THEN 'behind_schedule'"
+        " WHEN {dl2} <= {d2} AND {pc2} < 100 THEN 'behind_schedule'"
+        " WHEN {dl3} <= {d3} THEN 'on_schedule'"
+        " WHEN {pc3} * {sp1} < {plan1} THEN 'behind_schedule'"
+        " WHEN {pc4} * {sp2} >= {plan2} + {margin} * {sp3} THEN 'ahead_of_schedule'"
+        " ELSE 'on_schedule' END",
+        c1=x["completion"],
+        c2=x["completion"],
+        o1=x["ongoing"],
+        o2=x["ongoing"],
+        o3=x["ongoing"],
+        dl1=x["deadline"],
+        dl2=x["deadline"],
+        dl3=x["deadline"],
+        d1=x["d"],
+        d2=x["d"],
+        d3=x["d"],
+        pc1=x["percent"],
+        pc2=x["percent"],
+        pc3=x["percent"],
+        pc4=x["percent"],
+        pday=x["progress_day"],
+        recent=_Sql("%s", [d - ONGOING_REPORT_DAYS]),
+        sp1=x["span"],
+        sp2=x["span"],
+        sp3=x["span"],
+        plan1=x["plan_scaled"],
+        plan2=x["plan_scaled"],
+        margin=_Sql("%s", [AHEAD_MARGIN]),
+    )
 
 
 def listed_by(qs: QuerySet[Problem], as_of: date) -> QuerySet[Problem]:
@@ -68,91 +170,59 @@ def listed_by(qs: QuerySet[Problem], as_of: date) -> QuerySet[Problem]:
 def annotate_as_of(
     qs: QuerySet[Problem], as_of: date, *, known_at: datetime | None = None
 ) -> QuerySet[Problem]:
-    """Add asof_status, asof_colour, asof_percent, asof_planned, asof_deadline_day, …"""
+    """Add asof_status, asof_colour, asof_percent, asof_planned, asof_deadline_day, …
+
+    The SQL is composed by hand from small fragments: the ORM's nested Case/Subquery
+    expressions inlined every repeated sub-expression and took longer to compile than the
+    database took to run the query.
+    """
     d = day_number(as_of)
-    events = _events(d, known_at)
-    progress = events.filter(kind=EventKind.PROGRESS)
-    qs = qs.annotate(
-        asof_completion=_latest(events.filter(kind__in=COMPLETION_KINDS), "kind"),
-        asof_percent=_latest(progress, "percent"),
-        asof_progress_day=_latest(progress, "day"),
-        asof_deadline_day=Coalesce(
-            _latest(events.filter(kind=EventKind.DEADLINE_CHANGED), "new_deadline_day"),
-            F("original_deadline_day"),
-        ),
-        asof_criticised=Exists(events.filter(kind=EventKind.CRITICISED)),
-        asof_basically_done=Exists(events.filter(kind=EventKind.BASICALLY_DONE)),
+    x = _parts(d, known_at)
+    status = _status_sql(x, d)
+    colour = _join(
+        "CASE WHEN NOT ({o1}) AND NOT ({done1}) AND ({dl1} < {d1} OR {crit}) THEN 'red'"
+        " WHEN {status} = 'behind_schedule' THEN 'yellow'"
+        " WHEN NOT ({o2}) AND NOT ({done2}) AND {dl2} >= {d2}"
+        " AND {dl3} <= {d3} + " + P + ".warning_days THEN 'blue'"
+        " ELSE '' END",
+        o1=x["ongoing"],
+        o2=x["ongoing"],
+        done1=x["done"],
+        done2=x["done"],
+        dl1=x["deadline"],
+        dl2=x["deadline"],
+        dl3=x["deadline"],
+        d1=x["d"],
+        d2=x["d"],
+        d3=x["d"],
+        crit=x["criticised"],
+        status=status,
     )
-    previous = Milestone.objects.filter(problem=OuterRef("pk"), day__lte=d).order_by("-day")
-    following = Milestone.objects.filter(
-        problem=OuterRef("pk"), day__gt=d, day__lt=OuterRef("asof_deadline_day")
-    ).order_by("day")
-    qs = qs.annotate(
-        _prev_day=Coalesce(Subquery(previous.values("day")[:1]), F("start_day")),
-        _prev_pct=Coalesce(Subquery(previous.values("percent")[:1]), Value(0)),
-        _next_day=Coalesce(Subquery(following.values("day")[:1]), F("asof_deadline_day")),
-        _next_pct=Coalesce(Subquery(following.values("percent")[:1]), Value(100)),
+    planned = _join(
+        "CASE WHEN {o} THEN NULL WHEN {dl} <= {d} THEN 100.0"
+        " WHEN {sp1} <= 0 THEN {np} * 1.0 ELSE {plan} * 1.0 / {sp2} END",
+        o=x["ongoing"],
+        dl=x["deadline"],
+        d=x["d"],
+        sp1=x["span"],
+        np=x["next_pct"],
+        plan=x["plan_scaled"],
+        sp2=x["span"],
     )
-    span = ExpressionWrapper(F("_next_day") - F("_prev_day"), output_field=IntegerField())
-    # planned × span, in integers; span > 0 whenever start < D < deadline.
-    plan_scaled = ExpressionWrapper(
-        F("_prev_pct") * span + (F("_next_pct") - F("_prev_pct")) * (Value(d) - F("_prev_day")),
-        output_field=IntegerField(),
-    )
-    reported_scaled = ExpressionWrapper(F("asof_percent") * span, output_field=IntegerField())
-    margin_scaled = ExpressionWrapper(Value(AHEAD_MARGIN) * span, output_field=IntegerField())
-    ongoing = Q(deadline_kind=DeadlineKind.ONGOING)
-    status = Case(
-        When(asof_completion=EventKind.SIGNED_OFF, then=Value(Status.SIGNED_OFF.value)),
-        When(asof_completion=EventKind.ACCEPTED, then=Value(Status.COMPLETED.value)),
-        When(~ongoing & Q(asof_deadline_day__lt=d), then=Value(Status.OVERDUE.value)),
-        When(asof_percent__isnull=True, then=Value(Status.NOT_STARTED.value)),
-        When(
-            ongoing & Q(asof_progress_day__gte=d - ONGOING_REPORT_DAYS),
-            then=Value(Status.ON_SCHEDULE.value),
-        ),
-        When(ongoing, then=Value(Status.BEHIND_SCHEDULE.value)),
-        # From the deadline day on (not yet overdue), the plan is 100 %.
-        When(
-            Q(asof_deadline_day__lte=d) & Q(asof_percent__lt=100),
-            then=Value(Status.BEHIND_SCHEDULE.value),
-        ),
-        When(asof_deadline_day__lte=d, then=Value(Status.ON_SCHEDULE.value)),
-        When(LessThan(reported_scaled, plan_scaled), then=Value(Status.BEHIND_SCHEDULE.value)),
-        When(
-            GreaterThanOrEqual(reported_scaled, plan_scaled + margin_scaled),
-            then=Value(Status.AHEAD_OF_SCHEDULE.value),
-        ),
-        default=Value(Status.ON_SCHEDULE.value),
-    )
-    qs = qs.annotate(
-        asof_status=status,
-        asof_planned=Case(
-            When(ongoing, then=Value(None, output_field=FloatField())),
-            When(asof_deadline_day__lte=d, then=Value(100.0)),
-            When(_next_day__lte=F("_prev_day"), then=Cast("_next_pct", FloatField())),
-            default=Cast(plan_scaled, FloatField()) / Cast(span, FloatField()),
-            output_field=FloatField(),
-        ),
-    )
-    # Written on the (never NULL) status: a NOT IN over a NULL completion would be NULL.
-    open_by_date = ~ongoing & ~Q(asof_status__in=_DONE)
+
+    def raw(part: _Sql, field):
+        return RawSQL(part.sql, part.params, output_field=field)
+
     return qs.annotate(
-        asof_colour=Case(
-            When(asof_status=Status.OVERDUE.value, then=Value(Colour.RED.value)),
-            When(
-                open_by_date & Q(asof_criticised=True),
-                then=Value(Colour.RED.value),
-            ),
-            When(asof_status=Status.BEHIND_SCHEDULE.value, then=Value(Colour.YELLOW.value)),
-            When(
-                open_by_date
-                & Q(asof_deadline_day__gte=d)
-                & Q(asof_deadline_day__lte=Value(d) + F("warning_days")),
-                then=Value(Colour.BLUE.value),
-            ),
-            default=Value(""),
-        )
+        asof_completion=raw(x["completion"], CharField()),
+        asof_percent=raw(x["percent"], IntegerField()),
+        asof_progress_day=raw(x["progress_day"], IntegerField()),
+        asof_deadline_day=raw(x["deadline"], IntegerField()),
+        asof_criticised=raw(x["criticised"], BooleanField()),
+        asof_basically_done=raw(x["basically_done"], BooleanField()),
+        asof_planned=raw(planned, FloatField()),
+        asof_status=raw(status, CharField()),
+        asof_colour=raw(colour, CharField()),
     )
 
 

@@ -348,3 +348,75 @@ class ExtensionRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.problem} → {self.new_deadline}"
+
+
+class EvidenceQuerySet(models.QuerySet):
+    def active(self) -> "EvidenceQuerySet":
+        """Evidence not removed by the office: what counts as proof of a problem."""
+        return self.filter(removed_at__isnull=True)
+
+
+class Evidence(models.Model):
+    """A file (photo, PDF, Word, Excel) attached to a problem, optionally to one of its events.
+
+    Written only by `problems.evidence`; removal is a soft delete, the file stays for the
+    audit trail. The two flags are hints for the reviewer, computed at upload from the
+    photo's EXIF (see `problems.evidence.evidence_flags`).
+    """
+
+    problem = models.ForeignKey(
+        Problem, verbose_name=_("problem"), on_delete=models.PROTECT, related_name="evidence"
+    )
+    event = models.ForeignKey(
+        StatusEvent,
+        verbose_name=_("event"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="evidence",
+    )
+    file = models.ForeignKey(
+        "core.StoredFile", verbose_name=_("file"), on_delete=models.PROTECT, related_name="+"
+    )
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    possibly_old_photo = models.BooleanField(_("possibly an old photo"), default=False)
+    possibly_elsewhere = models.BooleanField(_("possibly taken elsewhere"), default=False)
+    distance_km = models.DecimalField(
+        _("distance from the problem (km)"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("removed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    removal_reason = models.TextField(_("reason for removal"), blank=True)
+
+    objects = EvidenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["problem", "-uploaded_at", "-id"]
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        indexes = [
+            models.Index(fields=["problem", "removed_at"], name="evidence_problem_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(removed_at__isnull=True) | ~Q(removal_reason=""),
+                name="evidence_removal_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.caption or str(self.file_id)

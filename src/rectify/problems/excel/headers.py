@@ -1,0 +1,163 @@
+"""The ledger's spreadsheet columns and tolerant matching of the headers offices write.
+
+Each column has a key used in code, the header the export writes, and the other headers
+found in provincial and prefectural ledgers (office-formats.md). Matching ignores spaces,
+full-/half-width differences, required-field stars and a bracketed unit suffix, so
+"最新进度（%）", "最新进度(%)" and " 最新 进度 " are the same column.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str  # written by the export; first choice when matching
+    synonyms: tuple[str, ...] = ()
+    exported: bool = True
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.header, *self.synonyms)
+
+
+# Export order; the import accepts any order and any subset that has the required keys.
+COLUMNS: tuple[Column, ...] = (
+    Column("seq", "序号", ("排序", "原始排序编码")),
+    Column("number", "问题编号", ("编号", "问题序号", "任务编号")),
+    Column("aspect", "所属方面", ("方面", "问题方面")),
+    Column("category", "问题类别", ("归类", "类别", "问题分类", "问题类型")),
+    Column("title", "问题简述", ("项目", "问题", "问题名称", "问题概述", "反馈问题")),
+    Column("description", "问题描述", ("问题详情", "具体问题", "问题具体情况")),
+    Column("target", "整改目标", ("任务具体整改要求", "整改要求", "整改任务", "目标任务")),
+    Column("measures", "整改措施", ("措施", "主要整改措施", "重点措施")),
+    Column("region", "行政区划", ("所属城市", "所属地区", "行政区域", "地区", "所在地区", "市州")),
+    Column("lead_unit", "牵头单位", ("责任单位", "牵头责任单位", "责任部门", "整改责任单位")),
+    Column("cooperating_units", "配合单位", ("协同单位", "配合部门", "涉及部门", "协助单位")),
+    Column("responsible_leader", "责任领导", ("牵头领导", "牵头人", "包保领导")),
+    Column("responsible_person", "责任人", ("具体责任人", "联系人")),
+    Column("deadline", "整改时限", ("整改期限", "完成时限", "时限要求", "整改时间")),
+    Column("extended_deadline", "调整后时限", ("延期后时限", "延期时限", "调整后整改时限")),
+    Column("start_date", "整改起始时间", ("起始时间", "开始时间", "列入台账时间")),
+    Column("warning_days", "预警天数", ("预警期",)),
+    Column("milestones", "序时进度", ("序时进度计划", "时序进度", "进度计划", "序时进度安排")),
+    Column(
+        "progress_text",
+        "目前进展情况及存在问题",
+        ("目前进展情况", "进展情况", "整改进展", "整改进展情况", "最新整改情况", "整改情况说明"),
+    ),
+    Column("status", "完成情况", ("整改完成情况", "完成状态", "整改状态", "进度状态", "整改情况")),
+    Column("done_date", "完成时间", ("完成日期", "整改完成时间", "验收时间")),
+    Column("signoff_date", "销号时间", ("销号日期", "交账销号时间")),
+    Column("percent", "最新进度", ("完成进度", "整改进度", "进度", "完成比例")),
+    Column("progress_date", "进度填报时间", ("进度更新时间", "填报时间", "进度日期")),
+    Column("source", "问题来源", ("来源",)),
+    Column("longitude", "经度", ("东经",)),
+    Column("latitude", "纬度", ("北纬",)),
+)
+BY_KEY = {c.key: c for c in COLUMNS}
+# Headers the export writes where the bare name would hide the unit.
+EXPORT_HEADERS = {"percent": "最新进度(%)"}
+REQUIRED = ("number", "title", "lead_unit", "deadline")
+
+_SUFFIX = re.compile(r"[(\[][^()\[\]]*[)\]]$")
+_NOISE = re.compile(r"[\s*※:：]+")
+_QUOTES = str.maketrans("", "", "\"'“”‘’「」『』")
+
+
+def normalise(text: str) -> str:
+    """Header text reduced for comparison: NFKC, no spaces, stars, colons or unit suffix."""
+    text = unicodedata.normalize("NFKC", str(text or ""))
+    text = _NOISE.sub("", text)
+    while True:
+        stripped = _SUFFIX.sub("", text)
+        if stripped == text or not stripped:
+            break
+        text = stripped
+    return text
+
+
+def name_key(text: str) -> str:
+    """Comparison key for names (units, categories, aspects): NFKC, no spaces or quotes."""
+    text = unicodedata.normalize("NFKC", str(text or ""))
+    return re.sub(r"\s+", "", text).translate(_QUOTES)
+
+
+# normalised header → (key, priority): a lower priority wins when two columns match a key.
+_LOOKUP: dict[str, tuple[str, int]] = {}
+for _col in COLUMNS:
+    for _prio, _name in enumerate(_col.names):
+        _LOOKUP.setdefault(normalise(_name), (_col.key, _prio))
+
+
+def match_header(text: str) -> tuple[str, int] | None:
+    """(key, priority) of a header cell, or None; "A / B" matches if either part does."""
+    norm = normalise(text)
+    if not norm:
+        return None
+    if norm in _LOOKUP:
+        return _LOOKUP[norm]
+    best = None
+    for part in re.split(r"[/／、或]", norm):
+        hit = _LOOKUP.get(normalise(part))
+        if hit and (best is None or hit[1] < best[1]):
+            best = hit
+    return best
+
+
+@dataclass
+class HeaderMap:
+    """Where each known key sits in the sheet (0-based column) and what the header said."""
+
+    row: int  # 0-based index of the header row
+    columns: dict[str, int]
+    labels: dict[int, str]  # column index → header text as written
+    ignored: list[str]
+
+    def label(self, key: str) -> str:
+        if key in self.columns:
+            return self.labels[self.columns[key]]
+        return BY_KEY[key].header
+
+
+def map_headers(row_index: int, cells: list) -> HeaderMap:
+    """Assign keys to the cells of a header row; the best-priority, leftmost match wins."""
+    chosen: dict[str, tuple[int, int]] = {}
+    labels: dict[int, str] = {}
+    ignored: list[str] = []
+    for i, cell in enumerate(cells):
+        text = str(cell).strip() if cell not in (None, "") else ""
+        if not text:
+            continue
+        labels[i] = re.sub(r"\s+", " ", text)
+        hit = match_header(text)
+        if hit is None:
+            ignored.append(labels[i])
+            continue
+        key, prio = hit
+        if key not in chosen or prio < chosen[key][1]:
+            if key in chosen:
+                ignored.append(labels[chosen[key][0]])
+            chosen[key] = (i, prio)
+        else:
+            ignored.append(labels[i])
+    return HeaderMap(
+        row=row_index, columns={k: v[0] for k, v in chosen.items()}, labels=labels, ignored=ignored
+    )
+
+
+def header_score(cells: list) -> int:
+    """How many distinct known columns a row names (to find the header under a title row)."""
+    return len({hit[0] for c in cells if c not in (None, "") and (hit := match_header(str(c)))})
+
+
+def column_letter(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
