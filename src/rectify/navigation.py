@@ -18,6 +18,7 @@ MENU = [
     NavItem("home", _("Overview"), None),
     NavItem("problems:list", _("Ledger"), Cap.VIEW_BUSINESS),
     NavItem("problems:inspections", _("Inspections"), Cap.VIEW_BUSINESS),
+    NavItem("dispatch:periods", _("Monthly dispatch"), Cap.VIEW_BUSINESS),
     NavItem("ledger_watch:warnings", _("Warnings"), Cap.VIEW_BUSINESS),
     NavItem("ledger_watch:extensions", _("Extensions"), Cap.VIEW_BUSINESS),
     NavItem("signoff:inbox", _("Acceptance and sign-off"), Cap.VIEW_BUSINESS),

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "rectify.problems",
     "rectify.signoff",
     "rectify.dispatch",
+    "rectify.portal",
     "rectify.demo",
 ]
 

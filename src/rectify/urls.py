@@ -19,6 +19,7 @@ urlpatterns = [
     path("ledger/evidence/", include("rectify.problems.evidence_urls")),
     path("signoff/", include("rectify.signoff.urls")),
     path("dispatch/", include("rectify.dispatch.urls")),
+    path("public/", include("rectify.portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/v1/", api.urls),

@@ -1,7 +1,7 @@
 """The signed-in home page: who you are, what you may see, where to go."""
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from rectify.accounts.roles import Cap, has_cap
 from rectify.core.scoping import scope_of
@@ -9,8 +9,15 @@ from rectify.navigation import menu_for
 from rectify.orgs.queries import visible_orgs
 
 
-@login_required
 def home(request):
+    """Staff see their overview; everyone else lands on the public portal."""
+    if not request.user.is_authenticated:
+        return redirect("portal:notices")
+    return _home(request)
+
+
+@login_required
+def _home(request):
     scope = scope_of(request.user)
     context = {
         "scope_all": scope.all,

@@ -76,7 +76,7 @@ def test_session_expires_after_inactivity(zunyi_clerk, login, client):
         traveller.shift(settings.SESSION_COOKIE_AGE - 60)
         assert client.get("/").status_code == 200  # activity renews the session
         traveller.shift(settings.SESSION_COOKIE_AGE + 60)
-        response = client.get("/")
+        response = client.get("/ledger/")
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 

@@ -46,6 +46,14 @@ def test_demo_reproduces_the_disclosure_and_is_idempotent(db):
     colours = asof.breakdown(recent, timezone.localdate(), "colour")
     assert {"red", "yellow", "blue"} <= set(colours)
 
+    from rectify.dispatch.models import ProgressReport
+    from rectify.signoff.models import Application
+    from rectify.signoff.queries import published_notices
+
+    assert ProgressReport.objects.filter(state="reviewed").count() == 1
+    assert set(Application.objects.values_list("state", flat=True)) == {"in_review", "notice"}
+    assert published_notices().count() == 1
+
     before = Problem.objects.count()
     call_command("demo", stdout=io.StringIO())
     assert Problem.objects.count() == before

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from rectify.core.errors import ConflictError
 from rectify.dispatch import actions
+from rectify.dispatch.actions import progress
 from rectify.dispatch.models import ProgressReport, ReportHistory
 from rectify.problems import asof
 from rectify.problems.models import Evidence, StatusEvent
@@ -120,7 +121,7 @@ def test_files_stored_by_a_submission_that_fails_later_are_deleted(
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(actions, "do_mark_measures_done", broken)
+    monkeypatch.setattr(progress, "do_mark_measures_done", broken)
     with pytest.raises(RuntimeError):
         write(
             problem,

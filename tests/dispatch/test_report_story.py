@@ -6,10 +6,11 @@ from datetime import date, datetime
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 
 from rectify.core import audit
 from rectify.core.models import AuditEvent
-from rectify.dispatch import actions, queries
+from rectify.dispatch import queries
 from rectify.dispatch.models import DispatchPeriod, ProgressReport, ReportHistory
 from rectify.problems import asof
 from rectify.problems.models import Evidence, Measure, StatusEvent
@@ -154,7 +155,7 @@ def test_a_report_with_photos_moves_the_status_on_its_date_and_is_frozen_once_re
         assert response.status_code == 422
         assert response.json()["errors"][0]["field"] == "state"
         assert "frozen" in response.json()["errors"][0]["message"]
-        with pytest.raises(actions.ValidationError) as refused:
+        with pytest.raises(ValidationError) as refused:
             write(problem, period, zunyi_clerk, when=at(2025, 6, 25), percent=70)
         assert "frozen" in refused.value.message_dict["state"][0]
     report.refresh_from_db()
@@ -198,7 +199,7 @@ def test_a_report_dated_before_the_period_or_in_the_future_is_refused(problem, o
         (date(2025, 5, 31), "must lie between 2025-06-01 and 2025-07-05"),
         (date(2025, 6, 21), "in the future"),
     ]:
-        with pytest.raises(actions.ValidationError) as refused:
+        with pytest.raises(ValidationError) as refused:
             write(problem, period, office_clerk, when=at(2025, 6, 20), on=on)
         assert message in refused.value.message_dict["effective_date"][0]
     assert not ProgressReport.objects.exists() and not StatusEvent.objects.exists()

@@ -40,7 +40,7 @@ def test_unit_user_signs_in_sees_chinese_shell_and_its_prefecture(page, zunyi_us
 def test_wrong_password_shows_chinese_error_and_no_session(page, zunyi_user):
     sign_in(page, "zunyi_browser", "Wrong-Password-99")
     assert "用户名或密码错误" in page.locator(".errorlist").inner_text()
-    assert page.goto(page.base_url + "/").url.endswith("/accounts/login/?next=/")
+    assert page.goto(page.base_url + "/ledger/").url.endswith("/accounts/login/?next=/ledger/")
 
 
 def test_language_switch_turns_the_shell_english(page, zunyi_user):

@@ -31,6 +31,8 @@ DEMO_ACCOUNTS = [
     DemoAccount("guiyang", "孙丽（贵阳市督察办）", "520100", Role.UNIT),
     DemoAccount("sthjt", "周涛（省生态环境厅）", "520000-STHJT", Role.UNIT),
     DemoAccount("reviewer", "吴敏（遵义市验收组）", "520300", Role.REVIEWER),
+    DemoAccount("huichuan_reviewer", "罗刚（汇川区验收组）", "520303", Role.REVIEWER),
+    DemoAccount("bozhou_reviewer", "何平（播州区验收组）", "520304", Role.REVIEWER),
     DemoAccount("team", "郑伟（第三督战队）", "520000-STHJT", Role.TEAM, ("520300",)),
 ]
 

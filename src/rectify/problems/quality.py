@@ -65,6 +65,26 @@ class Finding:
         }
 
 
+# Apps above the ledger (dispatch) register how to find the current reporting period's
+# start; the ledger does not import them.
+_PERIOD_START: list = []
+
+
+def register_period_start(find) -> None:
+    """Register `find(as_of) -> date | None`, the start of the reporting period at as_of."""
+    if find not in _PERIOD_START:
+        _PERIOD_START.append(find)
+
+
+def default_period_start(as_of: date) -> date:
+    """The start of the dispatch period in force at `as_of`, else the first of its month."""
+    for find in _PERIOD_START:
+        start = find(as_of)
+        if start is not None:
+            return start
+    return first_of_month(as_of)
+
+
 def first_of_month(d: date) -> date:
     """Default period start: the first day of the month of `d`."""
     return d.replace(day=1)
@@ -471,7 +491,7 @@ def run_checks(
     problems: QuerySet[Problem], *, as_of: date, period_start: date | None = None
 ) -> dict[str, list[Finding]]:
     """{check code: findings} for every check, in CHECKS order (empty lists included)."""
-    period_start = period_start or first_of_month(as_of)
+    period_start = period_start or default_period_start(as_of)
     return {
         c.code: _sorted(c.run(problems, as_of=as_of, period_start=period_start)) for c in CHECKS
     }

@@ -286,7 +286,7 @@ def quality_page(request):
     form = QualityFilterForm(_bound(request, as_of=today), user=user)
     v = form.values()
     as_of = v["as_of"] or today
-    period_start = v["period_start"] or quality.first_of_month(as_of)
+    period_start = v["period_start"] or quality.default_period_start(as_of)
     if not form.data.get("period_start"):
         form.data["period_start"] = period_start.isoformat()
     problems = watch.filter_problems(visible_problems(user), inspection=v["inspection"])

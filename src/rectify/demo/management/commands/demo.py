@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from rectify.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, ensure_demo_accounts
 from rectify.demo.ledger import ensure_demo_ledger
+from rectify.demo.workflows import ensure_demo_workflows
 
 
 class Command(BaseCommand):
@@ -15,6 +16,11 @@ class Command(BaseCommand):
         ensure_demo_accounts()
         if ensure_demo_ledger(timezone.localdate()):
             self.stdout.write("Demo ledger loaded: 3 inspections, 242 problems.")
+        if ensure_demo_workflows(timezone.localdate()):
+            self.stdout.write(
+                "Demo workflows: a dispatch period with reports, today's warnings, "
+                "sign-off applications (one notice on the public portal /public/)."
+            )
         self.stdout.write("")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD})")
         for spec in DEMO_ACCOUNTS:

@@ -43,7 +43,7 @@ class Command(BaseCommand):
         period_start = (
             _date("--period-start", options["period_start"])
             if options["period_start"]
-            else quality.first_of_month(as_of)
+            else quality.default_period_start(as_of)
         )
         problems = Problem.objects.all()
         code = options["inspection"]

@@ -1,196 +1,34 @@
-"""Every write of the monthly dispatch: one transaction each, permission- and scope-checked,
-audited; mail leaves only after the transaction commits.
+"""Writing, submitting and reviewing progress reports."""
 
-`check_*` validates its input (errors name the field, in the user's language, and change
-nothing); `do_*` trusts it. Views, API routes and the `remind` command call these.
-
-Decisions where the brief was silent:
-- A report's percent may go below the previous reported percent only with a reason
-  (`decrease_reason`), which is kept on the report and in the progress event's note.
-- The report's date lies between the period's first day and the later of its last day and
-  its due date, never in the future, never before the problem was listed.
-- Files are attached when the report is submitted (they prove the PROGRESS event the
-  submission writes); a draft keeps text, percent, date and ticked measures only.
-- Returning a report does not undo its progress event (events are append-only); the
-  corrected submission writes a new event with the same date, which then wins.
-- Lateness is that of the first submission: a report sent in time and returned for
-  correction is not late when it comes back after the due date.
-"""
-
-import hashlib
-import logging
-from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import get_connection, send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
 from django.http import Http404
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from rectify.accounts.models import User
-from rectify.accounts.roles import Role
 from rectify.core import audit, files
 from rectify.core.errors import ConflictError
-from rectify.dispatch import queries
-from rectify.dispatch.models import (
-    DispatchPeriod,
-    Notification,
-    ProgressReport,
-    ReportHistory,
-    default_due_date,
-    month_bounds,
-    month_label,
-)
-from rectify.dispatch.permissions import (
-    can_run_dispatch,
-    can_write_report,
-    plays,
-    writes_reports,
-)
-from rectify.dispatch.states import (
-    NEW,
-    TRANSITIONS,
-    NotificationKind,
-    ReportState,
-    ReportStep,
-)
+from rectify.dispatch.actions.notifications import do_notify, report_link
+from rectify.dispatch.models import DispatchPeriod, ProgressReport, ReportHistory
+from rectify.dispatch.permissions import can_write_report, plays, writes_reports
+from rectify.dispatch.states import NEW, TRANSITIONS, NotificationKind, ReportState, ReportStep
 from rectify.problems import asof
 from rectify.problems.actions import do_record_event
 from rectify.problems.evidence import MAX_FILES_PER_UPLOAD, check_attach_evidence_files
 from rectify.problems.models import Measure, Problem, StatusEvent, day_number
 from rectify.problems.states import DONE_STATUSES, EventKind
 
-logger = logging.getLogger(__name__)
-
 TEXT_MAX = 10_000
 OPINION_MAX = 2_000
-MAX_DUE_DAYS_AFTER_END = 62
-REMIND_DAYS_BEFORE_DUE = 3
 
 
 def _date(d: date) -> str:
     return d.isoformat()
-
-
-# --- periods ---------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def check_open_period(
-    *,
-    actor,
-    year: int | None,
-    month: int | None,
-    due_date: date | None = None,
-    today: date | None = None,
-) -> DispatchPeriod:
-    """The office opens a month for dispatch; reports are due on `due_date` (default 5th)."""
-    if not can_run_dispatch(actor):
-        raise PermissionDenied
-    today = today or timezone.localdate()
-    errors: dict[str, list[str]] = {}
-    if year is None or not 2000 <= year <= 2100:
-        errors["year"] = [_("Give a year between 2000 and 2100.")]
-    if month is None or not 1 <= month <= 12:
-        errors["month"] = [_("Give a month between 1 and 12.")]
-    if errors:
-        raise ValidationError(errors)
-    start, end = month_bounds(year, month)
-    due = due_date or default_due_date(year, month)
-    next_month = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
-    if start > next_month:
-        errors["month"] = [_("A period can be opened at most one month ahead.")]
-    if DispatchPeriod.objects.filter(year=year, month=month).exists():
-        errors["month"] = [
-            _("The period %(period)s is open already.") % {"period": month_label(year, month)}
-        ]
-    if due < start:
-        errors["due_date"] = [_("The due date is before the period starts.")]
-    elif due > end + timedelta(days=MAX_DUE_DAYS_AFTER_END):
-        errors["due_date"] = [_("The due date is more than two months after the period ends.")]
-    if errors:
-        raise ValidationError(errors)
-    return do_open_period(actor=actor, year=year, month=month, due_date=due)
-
-
-@transaction.atomic
-def do_open_period(*, actor, year: int, month: int, due_date: date) -> DispatchPeriod:
-    """Create the period, audit it, and tell the units that owe reports (in-app)."""
-    period = DispatchPeriod(year=year, month=month, due_date=due_date, opened_by=actor)
-    try:
-        with transaction.atomic():
-            period.save()
-    except IntegrityError as exc:
-        raise ConflictError(_("This period was opened by someone else just now.")) from exc
-    audit.record(
-        "dispatch.open_period",
-        actor=actor,
-        obj=period,
-        after=audit.snapshot(period, ["year", "month", "start_date", "end_date", "due_date"]),
-    )
-    _notify_period_opened(period)
-    return period
-
-
-def _notify_period_opened(period: DispatchPeriod) -> int:
-    units = (
-        queries.owing(period, Problem.objects.all())
-        .order_by()
-        .values_list("lead_unit", flat=True)
-        .distinct()
-    )
-    recipients = User.objects.filter(org_id__in=list(units), role=Role.UNIT, is_active=True)
-    title = _("Dispatch %(period)s: progress reports due by %(due)s") % {
-        "period": period.label,
-        "due": _date(period.due_date),
-    }
-    body = _(
-        "The office opened the dispatch period %(period)s. Report the progress of every open "
-        "problem your unit leads by %(due)s."
-    ) % {"period": period.label, "due": _date(period.due_date)}
-    created = do_notify(
-        list(recipients),
-        kind=NotificationKind.PERIOD_OPENED,
-        title=title,
-        body=body,
-        link=_my_reports_link(period),
-        dedupe_key=f"period_opened:{period.pk}",
-    )
-    return len(created)
-
-
-@transaction.atomic
-def check_set_period_closed(period: DispatchPeriod, *, actor, closed: bool) -> DispatchPeriod:
-    """Close a period (no more reports for it) or open it again (office)."""
-    if not can_run_dispatch(actor):
-        raise PermissionDenied
-    period = DispatchPeriod.objects.select_for_update().get(pk=period.pk)
-    if period.closed == closed:
-        message = _("The period is closed already.") if closed else _("The period is open already.")
-        raise ValidationError({"closed": [message]})
-    period.closed = closed
-    period.closed_by = actor if closed else None
-    period.closed_at = timezone.now() if closed else None
-    period.save(update_fields=["closed", "closed_by", "closed_at"])
-    audit.record(
-        "dispatch.close_period" if closed else "dispatch.reopen_period",
-        actor=actor,
-        obj=period,
-        before={"closed": not closed},
-        after={"closed": closed},
-    )
-    return period
-
-
-# --- reports ---------------------------------------------------------------------------------
 
 
 def _frozen_error(report: ProgressReport) -> ValidationError:
@@ -381,6 +219,9 @@ def check_write_report(
     elif len(uploaded_files) > MAX_FILES_PER_UPLOAD:
         errors["file"] = [_("Upload at most %(n)s files at a time.") % {"n": MAX_FILES_PER_UPLOAD}]
     else:
+        # Checked here so that every error comes at once and before anything is written;
+        # the evidence module checks them again when it stores them (it alone writes
+        # evidence), which costs a second decode of each photo.
         for upload in uploaded_files:
             try:
                 files.inspect_upload(upload)
@@ -656,7 +497,7 @@ def do_review_report(report: ProgressReport, *, actor, step: str, opinion: str) 
         kind=kind,
         title=title,
         body=opinion,
-        link=_report_link(report),
+        link=report_link(report),
         dedupe_key=f"{kind}:{report.pk}:{report.version}",
     )
     return report
@@ -702,205 +543,3 @@ def _history(
         effective_date=effective_date,
         event=event,
     )
-
-
-# --- notifications and reminders -----------------------------------------------------------
-
-
-def _link(name: str, *args) -> str:
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:  # URLconf without the dispatch pages
-        return ""
-
-
-def _my_reports_link(period: DispatchPeriod) -> str:
-    url = _link("dispatch:my_reports")
-    return f"{url}?period={period.pk}" if url else ""
-
-
-def _report_link(report: ProgressReport) -> str:
-    return _link("dispatch:report", report.pk)
-
-
-def do_notify(
-    recipients: list,
-    *,
-    kind: str,
-    title: str,
-    body: str = "",
-    link: str = "",
-    dedupe_key: str = "",
-    email: bool = False,
-) -> list[Notification]:
-    """In-app notifications (and mail after commit) for those not notified under the key."""
-    if dedupe_key:
-        already = set(
-            Notification.objects.filter(
-                recipient__in=[u.pk for u in recipients], dedupe_key=dedupe_key
-            ).values_list("recipient_id", flat=True)
-        )
-        recipients = [u for u in recipients if u.pk not in already]
-    new = [
-        Notification(
-            recipient=u,
-            kind=kind,
-            title=title[:200],
-            body=body,
-            link=link,
-            dedupe_key=dedupe_key,
-        )
-        for u in recipients
-    ]
-    Notification.objects.bulk_create(new)
-    if email:
-        mails = [(u.email, title, _mail_body(body, link)) for u in recipients if u.email]
-        if mails:
-            transaction.on_commit(lambda: send_mails(mails))
-    return new
-
-
-def _mail_body(body: str, link: str) -> str:
-    base = getattr(settings, "RECTIFY_BASE_URL", "").rstrip("/")
-    if link and base:
-        return f"{body}\n\n{base}{link}"
-    return body
-
-
-def send_mails(mails: list[tuple[str, str, str]]) -> int:
-    """Send (to, subject, body) mails over one connection; a failed one is logged, not fatal."""
-    sent = 0
-    connection = get_connection()
-    for to, subject, body in mails:
-        try:
-            sent += send_mail(subject, body, None, [to], connection=connection)
-        except Exception:  # one bad address or a hiccup must not stop the others
-            logger.exception("reminder mail to %s failed", to)
-    return sent
-
-
-@dataclass
-class ReminderRun:
-    day: date
-    notifications: int = 0
-    mails: int = 0
-    units: int = 0
-    skipped: int = 0  # recipients already reminded of the same thing today
-    lines: list[str] = field(default_factory=list)
-
-
-@transaction.atomic
-def do_send_reminders(*, today: date, actor="cli:remind") -> ReminderRun:
-    """Remind lead units of reports due within three days and of missing ones after the due
-    date, in-app and by mail; once per recipient, period, set of problems and day."""
-    run = ReminderRun(day=today)
-    periods = DispatchPeriod.objects.filter(closed=False, start_date__lte=today).order_by(
-        "start_date"
-    )
-    # Texts are in the active language: the deployment's (LANGUAGE_CODE) under cron.
-    for period in periods:
-        if today > period.due_date:
-            kind = NotificationKind.MISSING
-        elif period.due_date <= today + timedelta(days=REMIND_DAYS_BEFORE_DUE):
-            kind = NotificationKind.DUE_SOON
-        else:
-            continue
-        _remind_period(period, kind, run)
-    if run.notifications:
-        audit.record(
-            "dispatch.remind",
-            actor=actor,
-            object_type="dispatch.dispatchperiod",
-            object_id=today.isoformat(),
-            after={
-                "day": today,
-                "notifications": run.notifications,
-                "mails": run.mails,
-                "units": run.units,
-            },
-        )
-    return run
-
-
-def _remind_period(period: DispatchPeriod, kind: str, run: ReminderRun) -> None:
-    submitted = ProgressReport.objects.filter(
-        problem=OuterRef("pk"), period=period, submitted_at__isnull=False
-    )
-    pending = (
-        queries.owing(period, Problem.objects.all())
-        .filter(~Exists(submitted))
-        .order_by("lead_unit", "inspection__code", "sort_key", "number")
-        .values_list("lead_unit", "pk", "inspection__code", "number", "title")
-    )
-    by_unit: dict[int, list[tuple]] = defaultdict(list)
-    for unit_id, pk, code, number, summary in pending:
-        by_unit[unit_id].append((pk, code, number, summary))
-    users: dict[int, list[User]] = defaultdict(list)
-    for u in User.objects.filter(org_id__in=list(by_unit), role=Role.UNIT, is_active=True):
-        users[u.org_id].append(u)
-    link = _my_reports_link(period)
-    for unit_id, items in by_unit.items():
-        recipients = users.get(unit_id, [])
-        if not recipients:
-            continue
-        ids = ",".join(str(pk) for pk, *_rest in sorted(items))
-        digest = hashlib.sha256(ids.encode()).hexdigest()[:16]
-        key = f"{kind}:{period.pk}:{digest}:{run.day.isoformat()}"
-        n = len(items)
-        params = {"n": n, "period": period.label, "due": _date(period.due_date)}
-        if kind == NotificationKind.DUE_SOON:
-            title = (
-                ngettext(
-                    "%(n)s progress report for %(period)s is due by %(due)s",
-                    "%(n)s progress reports for %(period)s are due by %(due)s",
-                    n,
-                )
-                % params
-            )
-        else:
-            title = (
-                ngettext(
-                    "%(n)s progress report for %(period)s is missing (due %(due)s)",
-                    "%(n)s progress reports for %(period)s are missing (due %(due)s)",
-                    n,
-                )
-                % params
-            )
-        lines = [f"{code} {number} {summary}" for _pk, code, number, summary in items]
-        created = do_notify(
-            recipients,
-            kind=kind,
-            title=title,
-            body="\n".join(lines),
-            link=link,
-            dedupe_key=key,
-            email=True,
-        )
-        run.skipped += len(recipients) - len(created)
-        if created:
-            run.units += 1
-            run.notifications += len(created)
-            run.mails += sum(1 for c in created if c.recipient.email)
-            run.lines.append(
-                f"{period.label} {kind}: unit {unit_id}, {n} problems, {len(created)} recipients"
-            )
-
-
-@transaction.atomic
-def do_mark_notifications_read(user, *, ids: list[int] | None = None) -> int:
-    """Mark the user's own notifications read (all unread ones when `ids` is None)."""
-    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
-    if ids is not None:
-        qs = qs.filter(pk__in=ids)
-    marked = list(qs.values_list("pk", flat=True))
-    if not marked:
-        return 0
-    Notification.objects.filter(pk__in=marked).update(read_at=timezone.now())
-    audit.record(
-        "dispatch.notifications_read",
-        actor=user,
-        object_type="dispatch.notification",
-        object_id=str(user.pk),
-        after={"notifications": marked},
-    )
-    return len(marked)
