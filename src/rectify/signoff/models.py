@@ -13,7 +13,9 @@ class CalendarYear(models.Model):
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
     complete = models.BooleanField(_("complete"), default=False)
-    source = models.CharField(_("source"), max_length=200, blank=True)  # e.g. 国办发明电〔2026〕N号
+    source = models.CharField(
+        _("source document"), max_length=200, blank=True
+    )  # 国办发明电〔2026〕N号
 
     class Meta:
         ordering = ["year"]
