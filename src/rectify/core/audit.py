@@ -97,6 +97,54 @@ def record(
 
 
 @dataclass(frozen=True)
+class Entry:
+    """One event for record_many()."""
+
+    action: str
+    object_type: str
+    object_id: str
+    object_repr: str = ""
+    before: Any = None
+    after: Any = None
+
+
+def record_many(entries: list[Entry], *, actor: Any, batch_size: int = 500) -> int:
+    """Append many events at once (bulk imports); same chain and rules as record()."""
+    if not entries:
+        return 0
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit.record_many() must run inside the action's transaction")
+    head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
+    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    now = timezone.now()
+    request_id = current_request_id() or ""
+    seq, prev = head.last_seq, head.last_hash
+    events = []
+    for entry in entries:
+        seq += 1
+        event = AuditEvent(
+            seq=seq,
+            recorded_at=now,
+            actor_id=actor.pk if is_user else None,
+            actor_label=actor.get_username() if is_user else str(actor or "system"),
+            action=entry.action,
+            object_type=entry.object_type,
+            object_id=str(entry.object_id),
+            object_repr=entry.object_repr[:255],
+            before=to_json(entry.before),
+            after=to_json(entry.after),
+            request_id=request_id,
+            prev_hash=prev,
+        )
+        event.hash = prev = _digest(event)
+        events.append(event)
+    AuditEvent.objects.bulk_create(events, batch_size=batch_size)
+    head.last_seq, head.last_hash = seq, prev
+    head.save(update_fields=["last_seq", "last_hash"])
+    return len(events)
+
+
+@dataclass(frozen=True)
 class ChainProblem:
     seq: int | None
     reason: str

@@ -15,8 +15,6 @@ from django.db import connection
 from django.utils import timezone
 
 from rectify.core import audit
-from rectify.core.middleware import current_request_id
-from rectify.core.models import AuditChainHead, AuditEvent
 from rectify.problems.actions import PROBLEM_FIELDS
 from rectify.problems.excel.headers import name_key
 from rectify.problems.excel.plan import ATTNAMES
@@ -300,35 +298,12 @@ class Writer:
         self.result.events += len(rows)
 
     def flush_audit(self) -> None:
-        """Append the collected audit rows to the hash chain in one go (as core.audit.record)."""
-        if not self.audit:
-            return
-        head, _created = AuditChainHead.objects.select_for_update().get_or_create(id=1)
-        seq, prev = head.last_seq, head.last_hash
-        label = self.user.get_username() if self.user else str(self.actor or "system")
-        common = {
-            "recorded_at": self.now,
-            "actor_id": self.user.pk if self.user else None,
-            "actor_label": label,
-            "object_type": PROBLEM_TYPE,
-            "request_id": current_request_id() or "",
-        }
-        rows = []
-        for action, pk, repr_, before, after in self.audit:
-            seq += 1
-            event = {
-                **common,
-                "seq": seq,
-                "action": action,
-                "object_id": str(pk),
-                "object_repr": repr_[:255],
-                "before": audit.to_json(before),
-                "after": audit.to_json(after),
-                "prev_hash": prev,
-            }
-            event["hash"] = prev = audit._digest(SimpleNamespace(**event))
-            rows.append(event)
-        insert_rows(AuditEvent, rows)
-        head.last_seq, head.last_hash = seq, prev
-        head.save(update_fields=["last_seq", "last_hash"])
+        """Append the collected audit rows to the hash chain in one go."""
+        audit.record_many(
+            [
+                audit.Entry(action, PROBLEM_TYPE, str(pk), repr_, before, after)
+                for action, pk, repr_, before, after in self.audit
+            ],
+            actor=self.user or self.actor,
+        )
         self.audit = []
