@@ -11,8 +11,10 @@ from rectify import __version__
 from rectify.accounts.api import router as accounts_router
 from rectify.accounts.api_auth import AUTH
 from rectify.core.errors import ConflictError
+from rectify.complaints.api import router as complaints_router
 from rectify.dispatch.api import router as dispatch_router
 from rectify.orgs.api import router as orgs_router
+from rectify.oversight.api import router as oversight_router
 from rectify.problems.api import router as problems_router
 from rectify.signoff.api import router as signoff_router
 
@@ -82,3 +84,5 @@ api.add_router("", orgs_router)
 api.add_router("", problems_router)
 api.add_router("", signoff_router)
 api.add_router("", dispatch_router)
+api.add_router("", complaints_router)
+api.add_router("", oversight_router)

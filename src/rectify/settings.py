@@ -35,6 +35,15 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+# Keys that encrypt complainants' personal data (complaints/crypto.py): never in the database.
+# RECTIFY_PII_KEY (base64 of 32 bytes) or a key file, one key per line, newest first (older
+# lines only decrypt, for rotation). Development creates the file; production requires one.
+RECTIFY_PII_KEY = os.environ.get("RECTIFY_PII_KEY", "")
+RECTIFY_PII_KEY_FILE = Path(
+    os.environ.get("RECTIFY_PII_KEY_FILE", VAR_DIR / "keys" / "pii.key")
+).resolve()
+RECTIFY_PII_KEY_AUTOCREATE = True
 DEBUG = env_bool("RECTIFY_DEBUG", False)
 ALLOWED_HOSTS = os.environ.get("RECTIFY_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 CSRF_TRUSTED_ORIGINS = [
@@ -58,6 +67,8 @@ INSTALLED_APPS = [
     "rectify.problems",
     "rectify.signoff",
     "rectify.dispatch",
+    "rectify.complaints",
+    "rectify.oversight",
     "rectify.portal",
     "rectify.demo",
 ]

@@ -11,6 +11,8 @@ if not os.environ.get("RECTIFY_SECRET_KEY"):
     raise ImproperlyConfigured("RECTIFY_SECRET_KEY must be set in production.")
 
 DEBUG = False
+# The complainant-data key must be provisioned (and backed up) by the operator, never made up.
+RECTIFY_PII_KEY_AUTOCREATE = False
 RECTIFY_REQUIRE_2FA = True
 SECURE_SSL_REDIRECT = env_bool("RECTIFY_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

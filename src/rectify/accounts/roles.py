@@ -36,6 +36,12 @@ class Cap(StrEnum):
     REQUEST_EXTENSION = "request_extension"
     DECIDE_EXTENSION = "decide_extension"
     RECORD_EVENTS = "record_events"  # acceptance, sign-off, public criticism (office)
+    MANAGE_COMPLAINTS = "manage_complaints"  # batches, import, assignment, closure, publication
+    HANDLE_COMPLAINTS = "handle_complaints"  # file investigation and handling results
+    REVEAL_COMPLAINANT = "reveal_complainant"  # see a complainant's identity, with a reason
+    MANAGE_OVERSIGHT = "manage_oversight"  # accountability, supervision, meetings, teams
+    VIEW_OFFICIAL_NAMES = "view_official_names"  # names of officials held accountable
+    RECORD_TEAM_VISITS = "record_team_visits"  # battle-team visits and findings
 
 
 ROLE_SCOPE: dict[str, ScopePolicy] = {
@@ -59,12 +65,20 @@ ROLE_CAPS: dict[str, frozenset[Cap]] = {
             Cap.REQUEST_EXTENSION,
             Cap.DECIDE_EXTENSION,
             Cap.RECORD_EVENTS,
+            Cap.MANAGE_COMPLAINTS,
+            Cap.HANDLE_COMPLAINTS,
+            Cap.REVEAL_COMPLAINANT,
+            Cap.MANAGE_OVERSIGHT,
+            Cap.VIEW_OFFICIAL_NAMES,
+            Cap.RECORD_TEAM_VISITS,
         }
     ),
-    Role.LEADER: frozenset(_READ),
-    Role.UNIT: frozenset(_READ | {Cap.REPORT_PROGRESS, Cap.REQUEST_EXTENSION}),
+    Role.LEADER: frozenset(_READ | {Cap.VIEW_OFFICIAL_NAMES}),
+    Role.UNIT: frozenset(
+        _READ | {Cap.REPORT_PROGRESS, Cap.REQUEST_EXTENSION, Cap.HANDLE_COMPLAINTS}
+    ),
     Role.REVIEWER: frozenset(_READ),
-    Role.TEAM: frozenset(_READ),
+    Role.TEAM: frozenset(_READ | {Cap.RECORD_TEAM_VISITS}),
     # 三权分立: the sysadmin manages accounts but reads neither business data nor the
     # audit log; the auditor reads the audit log and changes nothing.
     Role.SYSADMIN: frozenset({Cap.MANAGE_USERS}),

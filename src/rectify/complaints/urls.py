@@ -1,0 +1,7 @@
+"""Public complaints pages; mounted at /complaints/ by the root URLconf."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "complaints"
+
+urlpatterns: list = []

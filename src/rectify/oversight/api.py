@@ -1,0 +1,5 @@
+"""Oversight API under /api/v1."""
+
+from ninja import Router
+
+router = Router(tags=["oversight"])
