@@ -6,6 +6,8 @@ from django.test import Client
 from rectify.accounts.roles import Role
 from rectify.core.testing import TEST_PASSWORD, ensure_reference_orgs, make_user
 
+pytest_plugins = ["tests.browser"]
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):

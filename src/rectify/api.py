@@ -10,12 +10,14 @@ from ninja.errors import ValidationError as NinjaValidationError
 from rectify import __version__
 from rectify.accounts.api import router as accounts_router
 from rectify.accounts.api_auth import AUTH
-from rectify.core.errors import ConflictError
 from rectify.complaints.api import router as complaints_router
+from rectify.core.errors import ConflictError
 from rectify.dispatch.api import router as dispatch_router
 from rectify.orgs.api import router as orgs_router
 from rectify.oversight.api import router as oversight_router
 from rectify.problems.api import router as problems_router
+from rectify.reports.api import router as reports_router
+from rectify.reports.dashboard_api import router as dashboard_router
 from rectify.signoff.api import router as signoff_router
 
 api = NinjaAPI(
@@ -86,3 +88,5 @@ api.add_router("", signoff_router)
 api.add_router("", dispatch_router)
 api.add_router("", complaints_router)
 api.add_router("", oversight_router)
+api.add_router("", reports_router)
+api.add_router("", dashboard_router)

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "rectify.dispatch",
     "rectify.complaints",
     "rectify.oversight",
+    "rectify.reports",
     "rectify.portal",
     "rectify.demo",
 ]

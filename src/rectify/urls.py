@@ -23,6 +23,8 @@ urlpatterns = [
     path("complaints/publications/", include("rectify.complaints.publication_urls")),
     path("complaints/", include("rectify.complaints.urls")),
     path("oversight/", include("rectify.oversight.urls")),
+    path("reports/", include("rectify.reports.urls")),
+    path("dashboard/", include("rectify.reports.dashboard_urls")),
     path("public/", include("rectify.portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

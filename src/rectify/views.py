@@ -12,7 +12,7 @@ from rectify.orgs.queries import visible_orgs
 def home(request):
     """Staff see their overview; everyone else lands on the public portal."""
     if not request.user.is_authenticated:
-        return redirect("portal:notices")
+        return redirect("portal:home")
     return _home(request)
 
 

@@ -104,10 +104,20 @@ def test_a_complaint_is_received_assigned_handled_closed_and_returned(
     )
     with pytest.raises(PermissionDenied):
         actions.check_transition_complaint(c, Step.RETURN, actor=bozhou_clerk, reason="x")
+    with pytest.raises(ValidationError) as err:
+        actions.check_transition_complaint(
+            c, Step.RETURN, actor=office_clerk, reason="整改不到位,群众仍有反映。"
+        )
+    assert "deadline" in err.value.message_dict  # a returned complaint gets a new deadline
     c = actions.check_transition_complaint(
-        c, Step.RETURN, actor=office_clerk, reason="整改不到位,群众仍有反映。"
+        c,
+        Step.RETURN,
+        actor=office_clerk,
+        reason="整改不到位,群众仍有反映。",
+        deadline=date(2025, 6, 15),
     )
     assert c.state == State.IN_PROGRESS and c.closed_on is None
+    assert c.deadline == date(2025, 6, 15)
 
     qs = Complaint.objects.all()
     before = stats.counts(qs, date(2025, 5, 27))
@@ -123,7 +133,7 @@ def test_a_complaint_is_received_assigned_handled_closed_and_returned(
     # Closed on 06-01 and returned the same day: the later step of the day wins.
     on_1 = stats.counts(qs, date(2025, 6, 1))
     assert (on_1.closed, on_1.in_progress, on_1.closure_rate) == (0, 1, 0.0)
-    assert stats.overdue(qs, date(2025, 6, 1)).count() == 1
+    assert stats.overdue(qs, date(2025, 6, 1)).count() == 0  # the new deadline counts
     by_type = {t.name: n.received for t, n in stats.by_pollution_type(qs, date(2025, 6, 1))}
     assert by_type["大气"] == by_type["噪声"] == 1 and by_type["水"] == 0
 
@@ -170,3 +180,55 @@ def test_only_the_office_reveals_the_complainant_and_the_reason_is_audited(
     event = AuditEvent.objects.get(action="complaints.reveal_complainant")
     assert event.after["reason"] == "核实情况需要回访"
     assert "周建国" not in str(event.after)
+
+
+@time_machine.travel(date(2025, 6, 1))
+def test_a_batch_is_assigned_to_its_counties_in_one_step(batch, office_clerk, zunyi_clerk):
+    batch.stated_count = 2
+    batch.save()
+    regions = [Org.objects.get(code="520304"), Org.objects.get(code="520302")]
+    for i, region in enumerate(regions, start=1):
+        actions.check_create_complaint(
+            batch,
+            actor=office_clerk,
+            data=ComplaintData(
+                acceptance_no=f"X3GZ20250528000{i}",
+                content="反映河道有人倾倒建筑垃圾。",
+                region=region,
+                pollution_types=_types("其他"),
+            ),
+        )
+    with pytest.raises(PermissionDenied):
+        actions.check_assign_batch(
+            batch, actor=zunyi_clerk, effective_date=date(2025, 5, 28), deadline=date(2025, 6, 12)
+        )
+    with pytest.raises(ValidationError) as err:
+        actions.check_assign_batch(
+            batch, actor=office_clerk, effective_date=date(2025, 5, 27), deadline=date(2025, 6, 12)
+        )
+    assert "effective_date" in err.value.message_dict
+    n = actions.check_assign_batch(
+        batch, actor=office_clerk, effective_date=date(2025, 5, 28), deadline=date(2025, 6, 12)
+    )
+    assert n == 2
+    for c, region in zip(Complaint.objects.order_by("acceptance_no"), regions, strict=True):
+        assert (c.state, c.lead_unit, c.deadline, c.version) == (
+            State.IN_PROGRESS,
+            region,
+            date(2025, 6, 12),
+            2,
+        )
+        step = c.steps.get(step=Step.ASSIGN)
+        assert (step.from_state, step.to_state, step.actor) == (
+            State.RECEIVED,
+            State.IN_PROGRESS,
+            office_clerk,
+        )
+    assert AuditEvent.objects.filter(action="complaints.assign").count() == 2
+    # Nothing left to assign: a second click assigns nothing.
+    assert (
+        actions.check_assign_batch(
+            batch, actor=office_clerk, effective_date=date(2025, 5, 28), deadline=date(2025, 6, 12)
+        )
+        == 0
+    )

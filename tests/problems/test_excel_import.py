@@ -334,3 +334,45 @@ def test_an_office_clerk_imports_and_is_named_in_the_audit(inspection, office_cl
     assert set(ours.values_list("actor_id", flat=True)) == {office_clerk.pk}
     assert StatusEvent.objects.get().actor == office_clerk
     assert StatusEvent.objects.get().kind == EventKind.ACCEPTED
+
+
+def test_a_ledger_with_an_empty_column_a_reports_and_merges_by_the_real_columns(inspection):
+    # python-calamine drops empty leading columns: without correcting for it, every column
+    # letter would be one to the left and merged cells would land in the wrong column.
+    import xlsxwriter
+
+    header = ["序号", "问题简述", "牵头单位", "整改时限"]
+    out = io.BytesIO()
+    wb = xlsxwriter.Workbook(out)
+    ws = wb.add_worksheet("台账")
+    ws.write_row(0, 1, header)
+    ws.merge_range(1, 1, 1, 4, "一、思想认识方面")
+    ws.write_row(2, 1, ["1", "责任落实不到位", "", "2020-12-31"])
+    ws.write_row(3, 1, ["2", "管网滞后", "", "2020-13-45"])
+    ws.merge_range(2, 3, 3, 3, "遵义市")  # one lead unit for both rows, as offices merge it
+    ws.write_row(4, 1, ["3", "污水厂超标", "遵义县环保局", "2020-12-31"])
+    wb.close()
+
+    result = run(out.getvalue(), inspection)
+
+    found = {(e.row, e.column, e.letter) for e in result.errors}
+    assert found == {(4, "整改时限", "E"), (5, "牵头单位", "D")}, [str(e) for e in result.errors]
+
+    fixed = io.BytesIO()
+    wb = xlsxwriter.Workbook(fixed)
+    ws = wb.add_worksheet("台账")
+    ws.write_row(0, 1, header)
+    ws.merge_range(1, 1, 1, 4, "一、思想认识方面")
+    ws.write_row(2, 1, ["1", "责任落实不到位", "", "2020-12-31"])
+    ws.write_row(3, 1, ["2", "管网滞后", "", "2020-12-31"])
+    ws.merge_range(2, 3, 3, 3, "遵义市")
+    wb.close()
+
+    result = run(fixed.getvalue(), inspection)
+
+    assert result.ok, [str(e) for e in result.errors]
+    problems = Problem.objects.filter(inspection=inspection).order_by("number")
+    assert [(p.number, p.lead_unit.code, p.aspect.name) for p in problems] == [
+        ("1", "520300", "思想认识方面"),
+        ("2", "520300", "思想认识方面"),
+    ]

@@ -1,9 +1,7 @@
 """Browser journey over the watch pages: htmx filtering and an htmx approval under the strict
 Content-Security-Policy (no inline style or script may be needed)."""
 
-import os
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -14,31 +12,11 @@ from rectify.problems.actions import do_record_warnings
 from rectify.problems.models import Category, ExtensionRequest
 from rectify.problems.states import EventKind
 from rectify.problems.testing import ProblemFactory, add_event, add_milestone
-from tests.ui.conftest import CHROMIUM, page, shoot  # noqa: F401 (fixture)
+from tests.browser import shoot
 from tests.ui.test_sign_in_journey import sign_in
 
 pytestmark = pytest.mark.browser
 D = date
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """This module's own chromium: tests/ui's session-wide one must not be started twice
-    (two Playwright sync loops cannot live side by side), so this one ends with the module."""
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("RECTIFY_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"chromium required (RECTIFY_REQUIRE_BROWSER=1) but not at {CHROMIUM}")
-        pytest.skip("chromium is not installed (apt-get install chromium fonts-noto-cjk)")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        launched = pw.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--no-first-run"]
-        )
-        yield launched
-        launched.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture
@@ -76,7 +54,7 @@ def ledger(transactional_db):
     )
 
 
-def test_office_filters_warnings_reads_proposals_and_approves_an_extension(page, ledger):  # noqa: F811
+def test_office_filters_warnings_reads_proposals_and_approves_an_extension(page, ledger):
     sign_in(page, "office_browser", TEST_PASSWORD)
     page.goto(page.base_url + "/ledger/watch/?as_of=2020-11-15")
     assert page.locator("table.warning-list tbody tr").count() == 4

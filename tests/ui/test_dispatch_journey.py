@@ -15,8 +15,8 @@ from rectify.dispatch import actions
 from rectify.dispatch.models import ProgressReport
 from rectify.problems.models import Category, Measure, StatusEvent
 from rectify.problems.testing import InspectionFactory, ProblemFactory
+from tests.browser import shoot
 from tests.problems import evidence_samples as samples
-from tests.ui.conftest import shoot
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from rectify.orgs.models import Org
 from rectify.problems.models import Aspect, Category, Problem
 from rectify.problems.states import EventKind
 from rectify.problems.testing import InspectionFactory, ProblemFactory, add_event, add_milestone
-from tests.ui.conftest import shoot
+from tests.browser import shoot
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@ import pytest
 
 from rectify.accounts.roles import Role
 from rectify.core.testing import TEST_PASSWORD, ensure_reference_orgs, make_user
-from tests.ui.conftest import shoot
+from tests.browser import shoot
 
 
 @pytest.fixture
@@ -24,7 +24,7 @@ def test_unit_user_signs_in_sees_chinese_shell_and_its_prefecture(page, zunyi_us
     assert page.url == page.base_url + "/"
     assert page.locator("header .brand-name").inner_text() == "生态环境保护督察整改调度台账系统"
     menu = page.locator("nav.mainnav").inner_text().split()
-    assert menu[:2] == ["首页", "整改台账"] and "组织机构" in menu
+    assert menu[:3] == ["首页", "挂图作战", "整改台账"] and "组织机构" in menu
     assert "导入台账" not in menu and "账号管理" not in menu  # office / sysadmin only
     shoot(page, "home-zunyi")
 
@@ -49,5 +49,5 @@ def test_language_switch_turns_the_shell_english(page, zunyi_user):
     page.click("button[name=language][value=en]")
     page.wait_for_load_state()
     menu = page.locator("nav.mainnav").inner_text().split("\n")
-    assert menu[:2] == ["Overview", "Ledger"] and "Organisations" in menu
+    assert menu[:3] == ["Overview", "Dashboard", "Ledger"] and "Organisations" in menu
     shoot(page, "home-zunyi-en")

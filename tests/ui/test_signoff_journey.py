@@ -18,7 +18,7 @@ from rectify.problems.states import EventKind
 from rectify.problems.testing import ProblemFactory, add_event
 from rectify.signoff import actions
 from rectify.signoff.models import AcceptanceLevel, Application
-from tests.ui.conftest import shoot
+from tests.browser import shoot
 
 SEEDED_CHAINS = importlib.import_module("rectify.signoff.migrations.0002_seed_levels").CHAINS
 

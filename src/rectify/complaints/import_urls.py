@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+"""Complaints spreadsheet upload and download; mounted at /complaints/import/."""
+
+from django.urls import path
+
+from rectify.complaints import import_views
 
 app_name = "complaints_import"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", import_views.upload, name="upload"),
+    path("export/", import_views.export, name="export"),
+]

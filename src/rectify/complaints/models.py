@@ -110,6 +110,8 @@ class Complaint(models.Model):
         blank=True,
         related_name="repeats",
     )
+    # The day the office linked it as a repeat: repeat counts as of a date use it.
+    repeat_linked_on = models.DateField(_("linked as a repeat on"), null=True, blank=True)
     # Repeat detection (dedupe.py): the MinHash signature of the content and the normalised
     # enterprise or address named in it.
     signature = models.BinaryField(null=True, editable=False)

@@ -15,7 +15,13 @@ from typing import Any
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Substr
 
-from rectify.complaints.models import Complaint, ComplaintStep, HandlingResult, PollutionType
+from rectify.complaints.models import (
+    Complaint,
+    ComplaintBatch,
+    ComplaintStep,
+    HandlingResult,
+    PollutionType,
+)
 from rectify.complaints.states import ENFORCEMENT_FIELDS, OPEN_STATES, State, Verdict
 from rectify.orgs.models import Org
 
@@ -82,7 +88,9 @@ def _counts_from(rows) -> Counts:
 def counts(qs: QuerySet[Complaint], as_of: date) -> Counts:
     annotated = with_state(qs, as_of)
     base = _counts_from(annotated.order_by().values("state_asof").annotate(n=Count("id")))
-    repeats = received_by(qs, as_of).filter(repeat_of__isnull=False).count()
+    repeats = (
+        received_by(qs, as_of).filter(repeat_of__isnull=False, repeat_linked_on__lte=as_of).count()
+    )
     return Counts(**{**base.__dict__, "repeats": repeats})
 
 
@@ -131,10 +139,13 @@ def _grouped(qs: QuerySet[Complaint], as_of: date, key) -> dict[Any, Counts]:
     return {group: _counts_from(items) for group, items in buckets.items()}
 
 
-def by_batch(qs: QuerySet[Complaint], as_of: date) -> list[tuple[int, Counts]]:
-    """Counts per batch number, in batch order."""
-    grouped = _grouped(qs, as_of, F("batch__number"))
-    return sorted(grouped.items())
+def by_batch(qs: QuerySet[Complaint], as_of: date) -> list[tuple[ComplaintBatch, Counts]]:
+    """Counts per batch, in (inspection, batch number) order."""
+    grouped = _grouped(qs, as_of, F("batch_id"))
+    batches = ComplaintBatch.objects.filter(pk__in=list(grouped)).select_related("inspection")
+    return [
+        (b, grouped[b.pk]) for b in sorted(batches, key=lambda b: (b.inspection.code, b.number))
+    ]
 
 
 def by_prefecture(qs: QuerySet[Complaint], as_of: date) -> list[tuple[Org, Counts]]:

@@ -3,13 +3,9 @@ quarterly report (季报告) as page data and as a Word document.
 
 Every number comes from dispatch.queries (reports owed, submitted, late, missing) and
 problems.asof (statuses); the texts only put them into sentences. The Word document
-follows the typography of official documents (GB/T 9704): A4, margins 37/35/28/26 mm,
-title in 方正小标宋简体 22 pt centred, body in 仿宋_GB2312 16 pt at an exact 28 pt line
-spacing, headings in 黑体, the page number as "— 1 —" in the footer; fonts are set for
-East Asian text too (w:eastAsia) or Word would fall back to its Latin font.
+is in the house style of official documents (GB/T 9704, rectify.core.officedoc).
 """
 
-import io
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -17,20 +13,13 @@ from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from docx import Document
-from docx.enum.section import WD_ORIENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
 
+from rectify.core import officedoc
 from rectify.dispatch import queries
 from rectify.dispatch.models import DispatchPeriod
 from rectify.problems import asof
 from rectify.problems.models import Problem, StatusEvent, WarningRecord, day_number
 from rectify.problems.states import COMPLETION_KINDS, Colour, EventKind, Status
-
-CHINESE_NUMERALS = "一二三四五六七八九十"
 
 
 def _d(d: date) -> str:
@@ -409,108 +398,14 @@ def quarterly_title(q: Quarterly) -> str:
 
 # --- Word ------------------------------------------------------------------------------------
 
-TITLE_FONT = "方正小标宋简体"
-BODY_FONT = "仿宋_GB2312"
-HEADING_FONT = "黑体"
-PAGE_NUMBER_FONT = "宋体"
-TITLE_SIZE = Pt(22)  # 二号
-BODY_SIZE = Pt(16)  # 三号
-PAGE_NUMBER_SIZE = Pt(14)  # 四号
-LINE_SPACING = Pt(28)
-FIRST_LINE_INDENT = Pt(32)  # two characters of 三号
-MARGINS = {"top": Mm(37), "bottom": Mm(35), "left": Mm(28), "right": Mm(26)}
-DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _font(run, name: str, size) -> None:
-    run.font.name = name
-    run.font.size = size
-    fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(attr), name)
-
-
-def _paragraph(doc, text: str, *, font: str = BODY_FONT, indent: bool = True, align=None):
-    p = doc.add_paragraph()
-    fmt = p.paragraph_format
-    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    fmt.line_spacing = LINE_SPACING
-    fmt.space_before = fmt.space_after = Pt(0)
-    if indent:
-        fmt.first_line_indent = FIRST_LINE_INDENT
-    if align is not None:
-        p.alignment = align
-    _font(p.add_run(text), font, BODY_SIZE)
-    return p
-
-
-def _footer_page_number(section) -> None:
-    """ "— 1 —" centred in the footer; the number is a PAGE field Word updates."""
-    p = section.footer.paragraphs[0]
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-
-    def run(text: str = ""):
-        r = p.add_run(text)
-        _font(r, PAGE_NUMBER_FONT, PAGE_NUMBER_SIZE)
-        return r
-
-    def field_char(kind: str) -> None:
-        char = OxmlElement("w:fldChar")
-        char.set(qn("w:fldCharType"), kind)
-        run()._element.append(char)
-
-    run("— ")
-    field_char("begin")
-    instr = OxmlElement("w:instrText")
-    instr.set(qn("xml:space"), "preserve")
-    instr.text = " PAGE "
-    run()._element.append(instr)
-    field_char("separate")
-    run("1")
-    field_char("end")
-    run(" —")
-
-
-def official_document(title: str, sections: list[Section], *, closing: list[str] = ()) -> bytes:
-    """A Word document in the official layout: title, 一、二、… headings, body paragraphs."""
-    doc = Document()
-    normal = doc.styles["Normal"]
-    normal.font.name = BODY_FONT
-    normal.font.size = BODY_SIZE
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
-    normal.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    normal.paragraph_format.line_spacing = LINE_SPACING
-
-    section = doc.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin = MARGINS["top"]
-    section.bottom_margin = MARGINS["bottom"]
-    section.left_margin = MARGINS["left"]
-    section.right_margin = MARGINS["right"]
-    _footer_page_number(section)
-
-    heading = doc.add_paragraph()
-    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    heading.paragraph_format.space_after = LINE_SPACING
-    _font(heading.add_run(title), TITLE_FONT, TITLE_SIZE)
-
-    for i, part in enumerate(sections):
-        numeral = CHINESE_NUMERALS[i] if i < len(CHINESE_NUMERALS) else str(i + 1)
-        _paragraph(doc, f"{numeral}、{part.heading}", font=HEADING_FONT)
-        for text in part.paragraphs:
-            _paragraph(doc, text)
-    for text in closing:
-        _paragraph(doc, text, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+DOCX_CONTENT_TYPE = officedoc.DOCX_CONTENT_TYPE
 
 
 def quarterly_docx(q: Quarterly) -> bytes:
-    return official_document(
+    """The quarterly report as an official document (core.officedoc)."""
+    return officedoc.official_document(
         quarterly_title(q),
-        quarterly_sections(q),
+        [(s.heading, s.paragraphs) for s in quarterly_sections(q)],
         closing=[_("Prepared on %(date)s") % {"date": _d(timezone.localdate())}],
     )
 

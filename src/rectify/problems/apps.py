@@ -6,3 +6,9 @@ class ProblemsConfig(AppConfig):
     name = "rectify.problems"
     label = "problems"
     verbose_name = _("Problem ledger")
+
+    def ready(self):
+        from rectify.core.registry import register_export, register_import
+
+        register_import("ledger", "rectify.problems.excel.cli.LedgerImport")
+        register_export("ledger", "rectify.problems.excel.cli.LedgerExport")

@@ -40,7 +40,7 @@ def upload_dir() -> Path:
     return path
 
 
-def _remove_stale(folder: Path) -> None:
+def remove_stale(folder: Path) -> None:
     cutoff = time.time() - STALE_SECONDS
     for old in folder.glob("*.xlsx"):
         if old.stat().st_mtime < cutoff:
@@ -151,7 +151,7 @@ def upload(request):
             context.update(result=result, inspection=inspection)
             if result.ok and result.changed:
                 folder = upload_dir()
-                _remove_stale(folder)
+                remove_stale(folder)
                 token = secrets.token_urlsafe(24)
                 path = folder / f"{token}.xlsx"
                 path.write_bytes(data)

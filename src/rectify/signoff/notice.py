@@ -9,7 +9,6 @@ report and level names with dates. Never the responsible leader or person, signe
 applicants or opinions (personal data and internal deliberation).
 """
 
-import io
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -17,30 +16,14 @@ from django.conf import settings
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from docx import Document
-from docx.enum.section import WD_ORIENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 
+from rectify.core import officedoc
 from rectify.orgs.models import Org, OrgKind
 from rectify.problems.states import DeadlineKind
 from rectify.signoff.models import AcceptanceLevel, Application, AppState
 
-# Typography of official documents (GB/T 9704): the names Word and WPS know these fonts by.
-TITLE_FONT = "方正小标宋简体"
-BODY_FONT = "仿宋_GB2312"
-HEADING_FONT = "黑体"
-PAGE_NUMBER_FONT = "宋体"
-TITLE_SIZE = Pt(22)  # 二号
-BODY_SIZE = Pt(16)  # 三号
-PAGE_NUMBER_SIZE = Pt(14)  # 四号
-LINE_SPACING = Pt(28)
-FIRST_LINE_INDENT = Pt(32)  # two characters of 三号
-MARGINS = {"top": Mm(37), "bottom": Mm(35), "left": Mm(28), "right": Mm(26)}
-
-DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+DOCX_CONTENT_TYPE = officedoc.DOCX_CONTENT_TYPE  # the views and the portal serve it from here
 
 
 def contact() -> dict[str, str]:
@@ -215,104 +198,27 @@ def has_notice(application: Application) -> bool:
 # --- Word --------------------------------------------------------------------------------
 
 
-def _font(run, name: str, size, *, bold: bool = False) -> None:
-    """Set a run's font for Latin and East Asian text alike (w:eastAsia on w:rFonts)."""
-    run.font.name = name
-    run.font.size = size
-    run.font.bold = bold
-    fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(attr), name)
-
-
-def _paragraph(doc, text: str, *, font=BODY_FONT, size=BODY_SIZE, align=None, indent=True):
-    p = doc.add_paragraph()
-    fmt = p.paragraph_format
-    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    fmt.line_spacing = LINE_SPACING
-    fmt.space_before = fmt.space_after = Pt(0)
-    if indent:
-        fmt.first_line_indent = FIRST_LINE_INDENT
-    if align is not None:
-        p.alignment = align
-    _font(p.add_run(text), font, size)
-    return p
-
-
-def _page_number_footer(section) -> None:
-    """ "— 1 —" centred in the footer, the number being a PAGE field."""
-    footer = section.footer
-    p = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-
-    def text(value: str) -> None:
-        _font(p.add_run(value), PAGE_NUMBER_FONT, PAGE_NUMBER_SIZE)
-
-    def fld(kind: str) -> None:
-        run = p.add_run()
-        _font(run, PAGE_NUMBER_FONT, PAGE_NUMBER_SIZE)
-        char = OxmlElement("w:fldChar")
-        char.set(qn("w:fldCharType"), kind)
-        run._element.append(char)
-
-    text("— ")
-    fld("begin")
-    instr_run = p.add_run()
-    _font(instr_run, PAGE_NUMBER_FONT, PAGE_NUMBER_SIZE)
-    instr = OxmlElement("w:instrText")
-    instr.set(qn("xml:space"), "preserve")
-    instr.text = " PAGE "
-    instr_run._element.append(instr)
-    fld("separate")
-    text("1")
-    fld("end")
-    text(" —")
-
-
 def notice_docx(application: Application) -> bytes:
-    """The notice as a Word document in the official layout."""
+    """The notice as a Word document in the official layout (core.officedoc)."""
     notice = notice_data(application)
-    doc = Document()
-
-    normal = doc.styles["Normal"]
-    normal.font.name = BODY_FONT
-    normal.font.size = BODY_SIZE
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
-    normal.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    normal.paragraph_format.line_spacing = LINE_SPACING
-
-    section = doc.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin = MARGINS["top"]
-    section.bottom_margin = MARGINS["bottom"]
-    section.left_margin = MARGINS["left"]
-    section.right_margin = MARGINS["right"]
-    _page_number_footer(section)
-
-    title = doc.add_paragraph()
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    title.paragraph_format.space_after = LINE_SPACING  # one blank line under the title
-    _font(title.add_run(notice.title), TITLE_FONT, TITLE_SIZE)
-
-    _paragraph(doc, notice.opening)
+    doc = officedoc.new_document()
+    officedoc.title(doc, notice.title)
+    officedoc.paragraph(doc, notice.opening)
     for part in notice.sections:
-        _paragraph(doc, part.heading, font=HEADING_FONT)
+        officedoc.heading(doc, part.heading)
         for text in part.paragraphs:
-            _paragraph(doc, text)
-    _paragraph(doc, notice.period)
-    _paragraph(doc, notice.objection)
+            officedoc.paragraph(doc, text)
+    officedoc.paragraph(doc, notice.period)
+    officedoc.paragraph(doc, notice.objection)
     for line in notice.contact_lines:
-        _paragraph(doc, line)
-    _paragraph(doc, notice.closing)
-    _paragraph(doc, "", indent=False)
-    _paragraph(doc, notice.issuer, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
+        officedoc.paragraph(doc, line)
+    officedoc.paragraph(doc, notice.closing)
+    officedoc.paragraph(doc, "", indent=False)
+    right = WD_ALIGN_PARAGRAPH.RIGHT
+    officedoc.paragraph(doc, notice.issuer, align=right, indent=False)
     if notice.issued_on:
-        _paragraph(doc, notice.issued_on, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
-
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+        officedoc.paragraph(doc, notice.issued_on, align=right, indent=False)
+    return officedoc.to_bytes(doc)
 
 
 def notice_filename(application: Application) -> str:

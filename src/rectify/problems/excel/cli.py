@@ -19,7 +19,7 @@ from rectify.problems.models import Inspection, Problem
 from rectify.problems.queries import visible_problems
 
 
-def _date(value: str) -> date:
+def parse_cli_date(value: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
@@ -40,7 +40,7 @@ def _common(parser) -> None:
     )
 
 
-def _inspection(code: str) -> Inspection:
+def inspection_by_code(code: str) -> Inspection:
     try:
         return Inspection.objects.select_related("target_region").get(code=code)
     except Inspection.DoesNotExist:
@@ -48,7 +48,7 @@ def _inspection(code: str) -> Inspection:
         raise CommandError(f"no inspection with code {code!r} (known: {codes or 'none'})") from None
 
 
-def _user(username: str | None):
+def user_by_name(username: str | None):
     if not username:
         return None
     try:
@@ -73,15 +73,15 @@ class LedgerImport:
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"no such file: {file}")
-        target = _inspection(inspection)
-        actor = _user(user) or "cli:import"
+        target = inspection_by_code(inspection)
+        actor = user_by_name(user) or "cli:import"
         with translation.override(lang):
             try:
                 result = check_import_ledger(
                     path,
                     inspection=target,
                     actor=actor,
-                    as_of=_date(as_of) if as_of else None,
+                    as_of=parse_cli_date(as_of) if as_of else None,
                     dry_run=dry_run,
                     sheet_name=sheet,
                 )
@@ -118,10 +118,10 @@ class LedgerExport:
         _common(parser)
 
     def handle(self, command, *, output, inspection, as_of, user, lang, **_):
-        target = _inspection(inspection)
-        account = _user(user)
+        target = inspection_by_code(inspection)
+        account = user_by_name(user)
         problems = visible_problems(account) if account else Problem.objects.all()
-        day = _date(as_of) if as_of else timezone.localdate()
+        day = parse_cli_date(as_of) if as_of else timezone.localdate()
         with translation.override(lang):
             n = export_ledger(
                 problems,

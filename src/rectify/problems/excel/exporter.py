@@ -7,6 +7,7 @@ and 完成时间, 销号时间, 最新进度 and 进度填报时间 carry the ev
 """
 
 from collections import Counter, defaultdict
+from collections.abc import Callable, Container, Iterable, Sequence
 from datetime import date
 from typing import BinaryIO
 
@@ -142,6 +143,44 @@ def export_ledger(
     exported_by: str = "",
 ) -> int:
     """Write the problems of `inspection` (from the caller's scoped queryset); rows written."""
+    rows = ledger_rows(problems, inspection=inspection, as_of=as_of)
+    return write_workbook(
+        output,
+        sheet=SHEET,
+        headers=[EXPORT_HEADERS.get(c.key, c.header) for c in COLUMNS],
+        widths=[WIDTHS.get(c.key, 12) for c in COLUMNS],
+        rows=([row[c.key] for c in COLUMNS] for row in rows),
+        wrap={i for i, c in enumerate(COLUMNS) if c.key in WRAP_KEYS},
+        header_height=30,
+        facts=lambda n: [
+            ("督察", inspection.name),
+            ("督察代码", inspection.code),
+            ("统计截止日期", as_of.isoformat()),
+            ("问题数", str(n)),
+            ("导出时间", timezone.localtime().strftime("%Y-%m-%d %H:%M")),
+            ("导出人", exported_by),
+        ],
+    )
+
+
+def write_workbook(
+    output: str | BinaryIO,
+    *,
+    sheet: str,
+    headers: Sequence[str],
+    widths: Sequence[int],
+    rows: Iterable[Sequence],
+    facts: Iterable[tuple[str, str]] | Callable[[int], Iterable[tuple[str, str]]],
+    wrap: Container[int] | None = None,
+    freeze_cols: int = 0,
+    header_height: float | None = None,
+) -> int:
+    """Stream `rows` (values in `headers` order) to one sheet under a bold, frozen, filtered
+    header, then a 说明 sheet of `facts` (or of `facts(n)`); returns n, the rows written.
+
+    Written in constant memory; dates become date cells, numbers numbers, and text is
+    neutralised so no cell is taken for a formula. Text wraps in the `wrap` columns (all of
+    them when None)."""
     wb = xlsxwriter.Workbook(
         output,
         {
@@ -155,19 +194,19 @@ def export_ledger(
     head = wb.add_format(
         {"bold": True, "bg_color": "#E8EEF4", "border": 1, "text_wrap": True, "valign": "vcenter"}
     )
-    wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+    wrapped = wb.add_format({"text_wrap": True, "valign": "top"})
     plain = wb.add_format({"valign": "top"})
     day = wb.add_format({"num_format": "yyyy-mm-dd", "valign": "top"})
-    ws = wb.add_worksheet(SHEET)
-    for col, column in enumerate(COLUMNS):
-        ws.set_column(col, col, WIDTHS.get(column.key, 12))
-        ws.write_string(0, col, EXPORT_HEADERS.get(column.key, column.header), head)
-    ws.freeze_panes(1, 0)
-    ws.set_row(0, 30)
+    ws = wb.add_worksheet(sheet)
+    for col, (header, width) in enumerate(zip(headers, widths, strict=True)):
+        ws.set_column(col, col, width)
+        ws.write_string(0, col, header, head)
+    ws.freeze_panes(1, freeze_cols)
+    if header_height is not None:
+        ws.set_row(0, header_height)
     n = 0
-    for n, row in enumerate(ledger_rows(problems, inspection=inspection, as_of=as_of), start=1):
-        for col, column in enumerate(COLUMNS):
-            value = row[column.key]
+    for n, row in enumerate(rows, start=1):
+        for col, value in enumerate(row):
             if value is None or value == "":
                 continue
             if isinstance(value, date):
@@ -175,22 +214,14 @@ def export_ledger(
             elif isinstance(value, int | float):
                 ws.write_number(n, col, value, plain)
             else:
-                fmt = wrap if column.key in WRAP_KEYS else plain
+                fmt = wrapped if wrap is None or col in wrap else plain
                 ws.write_string(n, col, C.neutralise(str(value)), fmt)
-    ws.autofilter(0, 0, max(n, 1), len(COLUMNS) - 1)
+    ws.autofilter(0, 0, max(n, 1), len(headers) - 1)
     info = wb.add_worksheet("说明")
     info.set_column(0, 0, 14)
     info.set_column(1, 1, 60)
-    facts = [
-        ("督察", inspection.name),
-        ("督察代码", inspection.code),
-        ("统计截止日期", as_of.isoformat()),
-        ("问题数", str(n)),
-        ("导出时间", timezone.localtime().strftime("%Y-%m-%d %H:%M")),
-        ("导出人", exported_by),
-    ]
-    for r, (k, v) in enumerate(facts):
+    for r, (k, v) in enumerate(facts(n) if callable(facts) else facts):
         info.write_string(r, 0, k, head)
-        info.write_string(r, 1, C.neutralise(v))
+        info.write_string(r, 1, C.neutralise(str(v)))
     wb.close()
     return n

@@ -10,6 +10,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy
+
 
 @dataclass(frozen=True)
 class Column:
@@ -85,26 +87,59 @@ def name_key(text: str) -> str:
     return re.sub(r"\s+", "", text).translate(_QUOTES)
 
 
-# normalised header → (key, priority): a lower priority wins when two columns match a key.
-_LOOKUP: dict[str, tuple[str, int]] = {}
-for _col in COLUMNS:
-    for _prio, _name in enumerate(_col.names):
-        _LOOKUP.setdefault(normalise(_name), (_col.key, _prio))
+class ColumnSet:
+    """The columns of one kind of sheet, those it must have, and tolerant matching of the
+    headers offices write for them (the ledger, complaints and oversight sheets use one)."""
+
+    def __init__(
+        self,
+        columns: tuple[Column, ...],
+        required: tuple[str, ...],
+        *,
+        stand_ins: dict[str, str] | None = None,
+        no_header: str = gettext_lazy(
+            "No header row found in the first %(n)d rows; the sheet needs the columns %(expected)s."
+        ),
+    ):
+        self.columns = columns
+        self.required = required
+        self.stand_ins = stand_ins or {}  # missing required key → a column that may serve
+        self.no_header = no_header  # %(n)d header rows searched, %(expected)s columns
+        self.by_key = {c.key: c for c in columns}
+        # normalised header → (key, priority): a lower priority wins when two cells match.
+        self._lookup: dict[str, tuple[str, int]] = {}
+        for column in columns:
+            for prio, name in enumerate(column.names):
+                self._lookup.setdefault(normalise(name), (column.key, prio))
+
+    def match(self, text: str) -> tuple[str, int] | None:
+        """(key, priority) of a header cell, or None; "A / B" matches if either part does."""
+        norm = normalise(text)
+        if not norm:
+            return None
+        if norm in self._lookup:
+            return self._lookup[norm]
+        hits = [
+            h for part in re.split(r"[/／、或]", norm) if (h := self._lookup.get(normalise(part)))
+        ]
+        return min(hits, key=lambda h: h[1]) if hits else None
+
+
+LEDGER = ColumnSet(
+    COLUMNS,
+    REQUIRED,
+    # Some offices number problems only with 序号; it then serves as the problem number.
+    stand_ins={"number": "seq"},
+    no_header=gettext_lazy(
+        "No header row found in the first %(n)d rows. The ledger needs at least the "
+        "columns %(expected)s (synonyms such as 项目, 责任单位, 整改期限 are accepted)."
+    ),
+)
 
 
 def match_header(text: str) -> tuple[str, int] | None:
-    """(key, priority) of a header cell, or None; "A / B" matches if either part does."""
-    norm = normalise(text)
-    if not norm:
-        return None
-    if norm in _LOOKUP:
-        return _LOOKUP[norm]
-    best = None
-    for part in re.split(r"[/／、或]", norm):
-        hit = _LOOKUP.get(normalise(part))
-        if hit and (best is None or hit[1] < best[1]):
-            best = hit
-    return best
+    """(key, priority) of a ledger header cell, or None."""
+    return LEDGER.match(text)
 
 
 @dataclass
@@ -115,14 +150,15 @@ class HeaderMap:
     columns: dict[str, int]
     labels: dict[int, str]  # column index → header text as written
     ignored: list[str]
+    column_set: ColumnSet = LEDGER
 
     def label(self, key: str) -> str:
         if key in self.columns:
             return self.labels[self.columns[key]]
-        return BY_KEY[key].header
+        return self.column_set.by_key[key].header
 
 
-def map_headers(row_index: int, cells: list) -> HeaderMap:
+def map_headers(row_index: int, cells: list, column_set: ColumnSet = LEDGER) -> HeaderMap:
     """Assign keys to the cells of a header row; the best-priority, leftmost match wins."""
     chosen: dict[str, tuple[int, int]] = {}
     labels: dict[int, str] = {}
@@ -132,7 +168,7 @@ def map_headers(row_index: int, cells: list) -> HeaderMap:
         if not text:
             continue
         labels[i] = re.sub(r"\s+", " ", text)
-        hit = match_header(text)
+        hit = column_set.match(text)
         if hit is None:
             ignored.append(labels[i])
             continue
@@ -144,13 +180,17 @@ def map_headers(row_index: int, cells: list) -> HeaderMap:
         else:
             ignored.append(labels[i])
     return HeaderMap(
-        row=row_index, columns={k: v[0] for k, v in chosen.items()}, labels=labels, ignored=ignored
+        row=row_index,
+        columns={k: v[0] for k, v in chosen.items()},
+        labels=labels,
+        ignored=ignored,
+        column_set=column_set,
     )
 
 
-def header_score(cells: list) -> int:
-    """How many distinct known columns a row names (to find the header under a title row)."""
-    return len({hit[0] for c in cells if c not in (None, "") and (hit := match_header(str(c)))})
+def header_score(cells: list, column_set: ColumnSet = LEDGER) -> int:
+    """How many distinct columns of `column_set` a row names (to find the header row)."""
+    return len({h[0] for c in cells if c not in (None, "") and (h := column_set.match(str(c)))})
 
 
 def column_letter(index: int) -> str:

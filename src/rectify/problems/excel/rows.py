@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from rectify.orgs.models import REGION_KINDS, Org
 from rectify.problems.excel import cells as C
 from rectify.problems.excel.errors import CellError
-from rectify.problems.excel.headers import column_letter, name_key
+from rectify.problems.excel.headers import name_key
 from rectify.problems.excel.labels import STATUS_LABELS, Declared, parse_source, parse_status
-from rectify.problems.excel.reader import LedgerSheet, heading_aspect
+from rectify.problems.excel.reader import LedgerSheet, Sheet, heading_aspect
 from rectify.problems.states import Source
 
 TEXT_LIMITS = {"number": 30, "title": 500, "responsible_leader": 100, "responsible_person": 100}
@@ -54,7 +54,7 @@ class EventSpec:
 class CellReader:
     """Reads the cells of one sheet row by column key and collects its errors."""
 
-    def __init__(self, sheet: LedgerSheet, errors: list[CellError]):
+    def __init__(self, sheet: LedgerSheet | Sheet, errors: list[CellError]):
         self.sheet = sheet
         self.errors = errors
         self.cols = sheet.headers.columns
@@ -81,7 +81,7 @@ class CellReader:
                 row,
                 self.sheet.headers.label(key),
                 message,
-                column_letter(i) if i is not None else "",
+                self.sheet.letter(i) if i is not None else "",
             )
         )
 

@@ -1,14 +1,12 @@
 """`rectify export SUBJECT …`: spreadsheet exports, one subcommand per subject.
 
-Subjects register a handler class by dotted path in SUBJECTS, as for `rectify import`.
+Apps register their subjects with rectify.core.registry, as for `rectify import`.
 """
 
 from django.core.management.base import BaseCommand
 from django.utils.module_loading import import_string
 
-SUBJECTS = {
-    "ledger": "rectify.problems.excel.cli.LedgerExport",
-}
+from rectify.core.registry import EXPORT_SUBJECTS as SUBJECTS
 
 
 class Command(BaseCommand):

@@ -1,7 +1,8 @@
 """`rectify import SUBJECT …`: spreadsheet imports, one subcommand per subject.
 
-Each subject registers a handler class by dotted path in SUBJECTS (add yours: e.g.
-"complaints": "rectify.complaints.excel.cli:ComplaintsImport"). A handler has `help`,
+Each app registers its subjects in AppConfig.ready() with rectify.core.registry
+(register_import("complaints", "rectify.complaints.excel.cli.ComplaintsImport")). A handler
+has `help`,
 `add_arguments(parser)` and `handle(command, **options)`; it raises CommandError on bad
 input so that the command exits non-zero with the error list.
 """
@@ -9,9 +10,7 @@ input so that the command exits non-zero with the error list.
 from django.core.management.base import BaseCommand
 from django.utils.module_loading import import_string
 
-SUBJECTS = {
-    "ledger": "rectify.problems.excel.cli.LedgerImport",
-}
+from rectify.core.registry import IMPORT_SUBJECTS as SUBJECTS
 
 
 class Command(BaseCommand):

@@ -1,0 +1,1 @@
+"""Complaints pages (see pages.py and detail.py); base.py is shared with the API."""
