@@ -128,7 +128,7 @@ def test_bad_event_input_is_refused_in_chinese_and_records_nothing(
     future = c.post(
         url(zunyi_problem), {"kind": "progress", "effective_date": "2020-04-01", "percent": "10"}
     )
-    assert future.context["form"].errors["effective_date"] == ["日期晚于今天。"]
+    assert future.context["form"].errors["effective_date"] == ["日期不能晚于今天。"]
     no_percent = c.post(url(zunyi_problem), {"kind": "progress", "effective_date": "2020-03-01"})
     assert no_percent.context["form"].errors["percent"] == ["请填写 0 到 100 之间的比例。"]
     office = login(office_clerk, Client())
