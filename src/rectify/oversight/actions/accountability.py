@@ -210,22 +210,66 @@ def _validate_org(row: HeldOrganization, case, errors: Errors, today: date) -> N
         add(errors, "name", _("This organisation is listed in the case already."))
 
 
+# The organisations and the officials of a case are edited the same way: one validator and
+# one field list each, the same locking, audit and version rules.
+
+
+def _add_member(case, model, fields, validate, action: str, *, actor, data, today):
+    require(actor)
+    today = today or timezone.localdate()
+    case = AccountabilityCase.objects.select_for_update().get(pk=case.pk)
+    row = model(case=case, **{k: v for k, v in _strip(data).items() if k in fields})
+    errors: Errors = {}
+    validate(row, case, errors, today)
+    raise_if(errors)
+    row.save()
+    audit.record(action, actor=actor, obj=case, after=state(row))
+    return row
+
+
+def _update_member(row, fields, validate, action: str, *, actor, expected_version, changes, today):
+    require(actor)
+    today = today or timezone.localdate()
+    locked = lock(row, expected_version)
+    unknown = set(changes) - set(fields)
+    if unknown:
+        raise ValidationError({f: [_("This field cannot be changed here.")] for f in unknown})
+    before = state(locked)
+    for key, value in _strip(changes).items():
+        setattr(locked, key, value)
+    errors: Errors = {}
+    validate(locked, locked.case, errors, today)
+    raise_if(errors)
+    touch(locked)
+    locked.save()
+    audit.record(action, actor=actor, obj=locked.case, before=before, after=state(locked))
+    return locked
+
+
+def _remove_member(row, action: str, *, actor, expected_version) -> None:
+    require(actor)
+    locked = lock(row, expected_version)
+    before = state(locked)
+    case = locked.case
+    locked.delete()
+    audit.record(action, actor=actor, obj=case, before=before)
+
+
 @transaction.atomic
 def check_add_held_org(
     case: AccountabilityCase, *, actor, data: dict[str, Any], today: date | None = None
 ) -> HeldOrganization:
     """List a party organisation held accountable in a case."""
-    require(actor)
-    today = today or timezone.localdate()
-    case = AccountabilityCase.objects.select_for_update().get(pk=case.pk)
-    data = _strip(data)
-    row = HeldOrganization(case=case, **{k: data[k] for k in ORG_FIELDS if k in data})
-    errors: Errors = {}
-    _validate_org(row, case, errors, today)
-    raise_if(errors)
-    row.save()
-    audit.record("oversight.add_held_org", actor=actor, obj=case, after=state(row))
-    return row
+    return _add_member(
+        case,
+        HeldOrganization,
+        ORG_FIELDS,
+        _validate_org,
+        "oversight.add_held_org",
+        actor=actor,
+        data=data,
+        today=today,
+    )
 
 
 @transaction.atomic
@@ -237,38 +281,21 @@ def check_update_held_org(
     changes: dict[str, Any],
     today: date | None = None,
 ) -> HeldOrganization:
-    require(actor)
-    today = today or timezone.localdate()
-    locked = lock(row, expected_version)
-    unknown = set(changes) - set(ORG_FIELDS)
-    if unknown:
-        raise ValidationError({f: [_("This field cannot be changed here.")] for f in unknown})
-    before = state(locked)
-    for key, value in _strip(changes).items():
-        setattr(locked, key, value)
-    errors: Errors = {}
-    _validate_org(locked, locked.case, errors, today)
-    raise_if(errors)
-    touch(locked)
-    locked.save()
-    audit.record(
+    return _update_member(
+        row,
+        ORG_FIELDS,
+        _validate_org,
         "oversight.update_held_org",
         actor=actor,
-        obj=locked.case,
-        before=before,
-        after=state(locked),
+        expected_version=expected_version,
+        changes=changes,
+        today=today,
     )
-    return locked
 
 
 @transaction.atomic
 def check_remove_held_org(row: HeldOrganization, *, actor, expected_version: int | None) -> None:
-    require(actor)
-    locked = lock(row, expected_version)
-    before = state(locked)
-    case = locked.case
-    locked.delete()
-    audit.record("oversight.remove_held_org", actor=actor, obj=case, before=before)
+    _remove_member(row, "oversight.remove_held_org", actor=actor, expected_version=expected_version)
 
 
 # --- officials held accountable --------------------------------------------------------------
@@ -297,16 +324,16 @@ def check_add_held_person(
     case: AccountabilityCase, *, actor, data: dict[str, Any], today: date | None = None
 ) -> HeldPerson:
     """Record one sanction of one official (one 人次) in a case."""
-    require(actor)
-    today = today or timezone.localdate()
-    case = AccountabilityCase.objects.select_for_update().get(pk=case.pk)
-    row = HeldPerson(case=case, **{k: v for k, v in _strip(data).items() if k in PERSON_FIELDS})
-    errors: Errors = {}
-    _validate_person(row, case, errors, today)
-    raise_if(errors)
-    row.save()
-    audit.record("oversight.add_held_person", actor=actor, obj=case, after=state(row))
-    return row
+    return _add_member(
+        case,
+        HeldPerson,
+        PERSON_FIELDS,
+        _validate_person,
+        "oversight.add_held_person",
+        actor=actor,
+        data=data,
+        today=today,
+    )
 
 
 @transaction.atomic
@@ -318,35 +345,20 @@ def check_update_held_person(
     changes: dict[str, Any],
     today: date | None = None,
 ) -> HeldPerson:
-    require(actor)
-    today = today or timezone.localdate()
-    locked = lock(row, expected_version)
-    unknown = set(changes) - set(PERSON_FIELDS)
-    if unknown:
-        raise ValidationError({f: [_("This field cannot be changed here.")] for f in unknown})
-    before = state(locked)
-    for key, value in _strip(changes).items():
-        setattr(locked, key, value)
-    errors: Errors = {}
-    _validate_person(locked, locked.case, errors, today)
-    raise_if(errors)
-    touch(locked)
-    locked.save()
-    audit.record(
+    return _update_member(
+        row,
+        PERSON_FIELDS,
+        _validate_person,
         "oversight.update_held_person",
         actor=actor,
-        obj=locked.case,
-        before=before,
-        after=state(locked),
+        expected_version=expected_version,
+        changes=changes,
+        today=today,
     )
-    return locked
 
 
 @transaction.atomic
 def check_remove_held_person(row: HeldPerson, *, actor, expected_version: int | None) -> None:
-    require(actor)
-    locked = lock(row, expected_version)
-    before = state(locked)
-    case = locked.case
-    locked.delete()
-    audit.record("oversight.remove_held_person", actor=actor, obj=case, before=before)
+    _remove_member(
+        row, "oversight.remove_held_person", actor=actor, expected_version=expected_version
+    )
