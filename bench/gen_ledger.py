@@ -20,6 +20,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+# The vocabulary lives with the generator (`rectify gen`), which writes the same kind of text.
+from rectify.gen.vocab import ASPECTS, CATEGORY_WEIGHTS, DETAILS, ISSUES, MEASURES, SITES
 from rectify.orgs.models import Org, OrgKind
 from rectify.problems.models import (
     Aspect,
@@ -95,72 +97,6 @@ CENTRAL = [
         weight=0.8,
     ),
 ]
-
-ASPECTS = [
-    "贯彻落实习近平生态文明思想和党中央决策部署",
-    "突出生态环境问题整改",
-    "长江流域生态环境保护",
-    "自然保护地管理",
-    "城乡环境基础设施建设",
-]
-
-SITES = [
-    "工业园区",
-    "磷化工企业",
-    "磷石膏渣场",
-    "城市污水处理厂",
-    "生活垃圾填埋场",
-    "畜禽养殖场",
-    "小水电站",
-    "砂石厂",
-    "煤矿",
-    "饮用水水源保护区",
-    "自然保护区核心区",
-    "风景名胜区",
-    "酿酒企业",
-    "锰渣库",
-    "黑臭水体",
-    "建筑工地",
-    "矿山",
-    "乡镇污水管网",
-]
-ISSUES = [
-    "废水超标排放",
-    "渗滤液收集处置不到位",
-    "违规建设问题突出",
-    "污染防治设施不正常运行",
-    "环境风险隐患突出",
-    "生态修复进展滞后",
-    "管网建设滞后，污水直排",
-    "扬尘污染问题突出",
-    "固体废物堆存不规范",
-    "整改不到位、敷衍整改",
-    "未批先建、违法占地",
-    "雨污分流不彻底",
-]
-DETAILS = [
-    "督察发现，{place}{site}长期存在{issue}问题，群众反映强烈。",
-    "现场检查发现，{place}{site}{issue}，相关部门监管不到位。",
-    "{place}对{site}问题认识不足，{issue}，整改推进缓慢。",
-]
-MEASURES = [
-    "制定专项整改方案，明确责任单位和完成时限",
-    "开展全面排查，建立问题清单和整改台账",
-    "实施污染治理工程，确保稳定达标排放",
-    "依法查处违法违规行为，严肃追究相关责任",
-    "完善长效监管机制，加强日常巡查",
-    "实施生态修复，恢复植被",
-    "建设完善污水收集管网，实现雨污分流",
-]
-CATEGORY_WEIGHTS = {
-    "思想认识类": 4,
-    "城市基础设施类": 22,
-    "自然保护地类": 9,
-    "“三磷”污染类": 7,
-    "环境生态类": 38,
-    "畜禽养殖类": 10,
-    "其他类": 10,
-}
 
 
 def _inspections(rng: random.Random) -> list[tuple[Inspection, float]]:
