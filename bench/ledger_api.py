@@ -11,9 +11,9 @@
    an office user (issued through the accounts action).
 3. gunicorn (`.venv/bin/gunicorn rectify.wsgi:application`, `--workers`, gthread worker with
    `--threads` each, so keep-alive works) on a free loopback port, same database via env.
-4. A load generator in other processes (`--client-processes`, threads with keep-alive
-   http.client connections, `--concurrency` in all) drives each endpoint for `--seconds`
-   after `--warmup` seconds:
+4. The load generator of bench/load.py in other processes (`--client-processes`, threads
+   with keep-alive http.client connections, `--concurrency` in all) drives each endpoint
+   for `--seconds` after `--warmup` seconds:
      ping         GET /api/v1/ping (no auth, no database): the floor
      me           GET /api/v1/me (token auth only): the cost of authenticating
      list         GET /api/v1/problems?limit=50&as_of=D&category=C (C rotates over the 7)
@@ -30,20 +30,17 @@ Loopback only; the server is stopped at the end (also on errors or Ctrl-C).
 """
 
 import argparse
-import http.client
 import json
-import multiprocessing
 import os
 import platform
-import signal
-import socket
-import subprocess
 import sys
-import threading
 import time
 from datetime import date
 from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import load  # bench/load.py, the shared load generator
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "var" / "bench"
@@ -56,111 +53,6 @@ CATEGORIES = [
     "畜禽养殖类",
     "其他类",
 ]
-
-
-# --- load generator (runs in separate processes; no Django here) --------------------------
-
-
-def _worker_thread(port, paths, headers, start_at, measure_from, stop_at, out):
-    latencies, errors, statuses = [], 0, {}
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    i = 0
-    while time.time() < start_at:
-        time.sleep(0.001)
-    while True:
-        now = time.time()
-        if now >= stop_at:
-            break
-        path = paths[i % len(paths)]
-        i += 1
-        t0 = time.perf_counter()
-        try:
-            conn.request("GET", path, headers=headers)
-            response = conn.getresponse()
-            response.read()
-            status = response.status
-            if response.getheader("Connection", "").lower() == "close":
-                conn.close()
-        except (OSError, http.client.HTTPException):
-            conn.close()
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            if now >= measure_from:
-                errors += 1
-            continue
-        elapsed = time.perf_counter() - t0
-        if now >= measure_from:
-            statuses[status] = statuses.get(status, 0) + 1
-            if status == 200:
-                latencies.append(elapsed)
-            else:
-                errors += 1
-    conn.close()
-    out.append((latencies, errors, statuses))
-
-
-def run_client(port, paths, headers, threads, start_at, measure_from, stop_at):
-    """One client process: `threads` keep-alive connections; returns raw measurements."""
-    out: list = []
-    pool = [
-        threading.Thread(
-            target=_worker_thread,
-            args=(port, paths, headers, start_at, measure_from, stop_at, out),
-        )
-        for _ in range(threads)
-    ]
-    for t in pool:
-        t.start()
-    for t in pool:
-        t.join()
-    latencies = [x for lat, _e, _s in out for x in lat]
-    errors = sum(e for _l, e, _s in out)
-    statuses: dict[int, int] = {}
-    for _l, _e, s in out:
-        for k, v in s.items():
-            statuses[k] = statuses.get(k, 0) + v
-    return latencies, errors, statuses
-
-
-def _percentile(sorted_values, fraction):
-    if not sorted_values:
-        return None
-    index = min(len(sorted_values) - 1, max(0, round(fraction * len(sorted_values)) - 1))
-    return sorted_values[index]
-
-
-def drive(port, paths, headers, *, concurrency, processes, seconds, warmup):
-    """Run the load from `processes` spawned processes; returns the scenario's figures."""
-    processes = max(1, min(processes, concurrency))
-    shares = [
-        concurrency // processes + (1 if i < concurrency % processes else 0)
-        for i in range(processes)
-    ]
-    start_at = time.time() + 1.5  # let every process spawn before the clock starts
-    measure_from = start_at + warmup
-    stop_at = measure_from + seconds
-    ctx = multiprocessing.get_context("spawn")
-    with ctx.Pool(processes) as pool:
-        results = pool.starmap(
-            run_client,
-            [(port, paths, headers, n, start_at, measure_from, stop_at) for n in shares],
-        )
-    latencies = sorted(x for lat, _e, _s in results for x in lat)
-    errors = sum(e for _l, e, _s in results)
-    statuses: dict[str, int] = {}
-    for _l, _e, s in results:
-        for k, v in s.items():
-            statuses[str(k)] = statuses.get(str(k), 0) + v
-    ms = 1000.0
-    return {
-        "requests": len(latencies),
-        "errors": errors,
-        "statuses": statuses,
-        "rps": len(latencies) / seconds,
-        "p50_ms": _percentile(latencies, 0.50) * ms if latencies else None,
-        "p90_ms": _percentile(latencies, 0.90) * ms if latencies else None,
-        "p99_ms": _percentile(latencies, 0.99) * ms if latencies else None,
-        "mean_ms": sum(latencies) / len(latencies) * ms if latencies else None,
-    }
 
 
 # --- set-up (Django in this process; the server runs in gunicorn) ---------------------------
@@ -258,22 +150,6 @@ def _server_version(connection) -> str:
     return str(connection.pg_version)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _get(port, path, headers=None, timeout=5.0):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        conn.request("GET", path, headers=headers or {})
-        response = conn.getresponse()
-        return response.status, response.read()
-    finally:
-        conn.close()
-
-
 def _start_server(env, port, workers, threads, app):
     gunicorn = ROOT / ".venv" / "bin" / "gunicorn"
     argv = [
@@ -294,31 +170,11 @@ def _start_server(env, port, workers, threads, app):
         "--log-level",
         "warning",
     ]
-    log = open(BENCH_DIR / "ledger_api.gunicorn.log", "w")  # noqa: SIM115 - closed by caller
-    proc = subprocess.Popen(argv, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"gunicorn exited with {proc.returncode}; see {log.name}")
-        try:
-            if _get(port, "/api/v1/ping")[0] == 200:
-                return proc, log
-        except OSError:
-            pass
-        time.sleep(0.2)
-    proc.terminate()
-    raise SystemExit("gunicorn did not answer /api/v1/ping within 60 s")
-
-
-def _stop_server(proc, log):
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-    log.close()
+    log_path = BENCH_DIR / "ledger_api.gunicorn.log"
+    try:
+        return load.start_server(argv, env=env, cwd=ROOT, port=port, log_path=log_path)
+    except RuntimeError as exc:
+        raise SystemExit(str(exc)) from exc
 
 
 def _fmt(value, spec):
@@ -364,7 +220,7 @@ def main(argv=None) -> int:
         )
 
     load_at_start = list(os.getloadavg())
-    port = _free_port()
+    port = load.free_port()
     proc, log = _start_server(env, port, args.workers, args.threads, args.app)
     auth = {"Authorization": f"Bearer {token}"}
     list_paths = [
@@ -378,14 +234,14 @@ def main(argv=None) -> int:
     ]
     results = {}
     try:
-        status, body = _get(port, list_paths[4], auth, timeout=60)
+        status, body = load.get(port, list_paths[4], auth, timeout=60)
         page = json.loads(body) if status == 200 else {}
         if status != 200 or not page.get("items"):
             raise SystemExit(f"sanity check failed: {status} {body[:300]!r}")
         print(f"  sanity: {list_paths[4]} → count {page['count']}, {len(page['items'])} items")
         for name, paths, headers in scenarios:
             print(f"driving {name} for {args.seconds:g} s …", flush=True)
-            results[name] = drive(
+            results[name] = load.drive(
                 port,
                 paths,
                 headers,
@@ -395,7 +251,7 @@ def main(argv=None) -> int:
                 warmup=args.warmup,
             )
     finally:
-        _stop_server(proc, log)
+        load.stop_server(proc, log)
 
     floor = results["ping"]
     for r in results.values():
