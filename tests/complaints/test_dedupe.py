@@ -276,3 +276,50 @@ def test_complaints_loaded_without_their_region_are_indexed_in_their_prefecture(
     dedupe.index_complaints(partial)
     (candidate,) = dedupe.candidates_for_text(SAND_AGAIN, Org.objects.get(code="522631"))
     assert candidate.complaint == stored
+
+
+def test_bulk_signatures_span_blocks_and_texts_without_shingles(orgs):
+    # More texts than one numpy block (dedupe computes 256 at a time), with texts that have
+    # nothing to compare between them: each still gets exactly its own signature.
+    base = [CHUNXIANG, CHUNXIANG_AGAIN, MAOTAI_WORKSHOPS, SAND, SAND_AGAIN, SAND_ELSEWHERE]
+    texts = [f"{base[i % 6]}第{i}号" if i % 7 else ("" if i % 2 else "！") for i in range(600)]
+    bulk = dedupe.signatures(texts)
+    assert sum(s is None for s in bulk) == sum(1 for i in range(600) if i % 7 == 0)
+    for text, sig in zip(texts, bulk, strict=True):
+        single = dedupe.signature(text)
+        assert (sig is None) == (single is None)
+        if sig is not None:
+            assert (sig == single).all()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ＡＢＣ１２３，：", "全角\u3000空格", "Ａ\u0301", "ｶﾀｶﾅ①", "仁怀市茅台镇", ""],
+)
+def test_nfkc_is_unicode_nfkc(text):
+    import unicodedata
+
+    assert dedupe.nfkc(text) == unicodedata.normalize("NFKC", text)
+
+
+def test_a_new_complaint_is_indexed_as_reindexing_would(intake):
+    # Intake writes signature, place key and bands with the row (no UPDATE after); they
+    # must be exactly what index_complaints computes for a stored complaint.
+    stored = [intake(SAND, "522631"), intake(CHUNXIANG, "520382"), intake("！？", "520382")]
+    ids = [c.pk for c in stored]
+
+    def index_state():
+        rows = Complaint.objects.filter(pk__in=ids).order_by("pk")
+        bands = ComplaintBand.objects.filter(complaint_id__in=ids)
+        return (
+            [
+                (bytes(s) if s is not None else None, p)
+                for s, p in rows.values_list("signature", "place_key")
+            ],
+            sorted(bands.values_list("complaint_id", "key")),
+        )
+
+    at_intake = index_state()
+    assert at_intake[0][2] == (None, "") and len(at_intake[1]) == 2 * dedupe.BANDS
+    dedupe.index_complaints(list(Complaint.objects.filter(pk__in=ids)))
+    assert index_state() == at_intake

@@ -111,20 +111,35 @@ def current_key_id() -> str:
     return _keys()[0].key_id
 
 
+class Sealer:
+    """Encrypts with the current key; makes the cipher objects once, so that a bulk intake
+    pays per record only for the nonce and the cipher run."""
+
+    def __init__(self):
+        key = _keys()[0]
+        self.key_id = key.key_id
+        self._sm4 = algorithms.SM4(key.sm4) if sm4_available() else None
+        self._aes = None if self._sm4 is not None else AESGCM(key.aes)
+
+    def seal(self, data: PersonalData, *, context: str) -> bytes:
+        """Ciphertext of `data` bound to `context` (the acceptance number)."""
+        plain = json.dumps(
+            {"n": data.name, "p": data.phone, "a": data.address}, ensure_ascii=False
+        ).encode()
+        aad = context.encode()
+        nonce = os.urandom(NONCE)
+        if self._sm4 is not None:
+            enc = Cipher(self._sm4, modes.GCM(nonce)).encryptor()
+            enc.authenticate_additional_data(aad)
+            body = enc.update(plain) + enc.finalize() + enc.tag
+            return SM4 + nonce + body
+        return AES + nonce + self._aes.encrypt(nonce, plain, aad)
+
+
 def encrypt(data: PersonalData, *, context: str) -> tuple[bytes, str]:
     """Ciphertext of `data` bound to `context` (the acceptance number), and the key id."""
-    key = _keys()[0]
-    plain = json.dumps(
-        {"n": data.name, "p": data.phone, "a": data.address}, ensure_ascii=False
-    ).encode()
-    aad = context.encode()
-    nonce = os.urandom(NONCE)
-    if sm4_available():
-        enc = Cipher(algorithms.SM4(key.sm4), modes.GCM(nonce)).encryptor()
-        enc.authenticate_additional_data(aad)
-        body = enc.update(plain) + enc.finalize() + enc.tag
-        return SM4 + nonce + body, key.key_id
-    return AES + nonce + AESGCM(key.aes).encrypt(nonce, plain, aad), key.key_id
+    sealer = Sealer()
+    return sealer.seal(data, context=context), sealer.key_id
 
 
 def decrypt(ciphertext: bytes, key_id: str, *, context: str) -> PersonalData:

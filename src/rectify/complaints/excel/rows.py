@@ -6,10 +6,11 @@ address are checked for shape only; an error about them names the row and column
 repeats the value (it would end up on screens and in logs).
 """
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
@@ -200,6 +201,21 @@ def is_phone(text: str) -> bool:
     )
 
 
+MAX_ORDER = 2_000_000_000
+_MICRO = Decimal("0.000001")
+
+
+def _float_coordinate(value) -> Decimal | None:
+    """C.parse_coordinate of a number cell, without its round trip through text; None
+    for anything else (text, blank, a value it would refuse), which takes the long way."""
+    if value.__class__ is not float or not math.isfinite(value):
+        return None
+    try:  # repr is C.text's form of a float (an integral one differs only by ".0")
+        return Decimal(repr(value)).quantize(_MICRO)
+    except InvalidOperation:
+        return None
+
+
 @dataclass(slots=True)
 class ParsedRow:
     """What one row says; None in a field means the column is absent from the sheet."""
@@ -238,7 +254,15 @@ class RowParser:
         if i is None or i >= len(cells):
             return ""
         value = cells[i]
-        return "" if value == "" or value is None else C.text(value)
+        if value.__class__ is str:  # most cells: C.text's last case, without its type tests
+            value = value.replace("\r\n", "\n").strip(" \n\u3000\u00a0")
+            return C.unneutralise(value) if value[:1] == "'" else value
+        return "" if value is None else C.text(value)
+
+    def cell(self, cells: list, key: str):
+        """A cell's raw value ("" when the column is absent)."""
+        i = self.ix.get(key)
+        return "" if i is None or i >= len(cells) else cells[i]
 
     def parse(self, r: int, cells: list) -> tuple[str, ParsedRow | None]:
         """(the acceptance number as written, the row's data or None after recording its
@@ -298,17 +322,21 @@ class RowParser:
                 err(r, "is_key", _("Write 是 or 否 (Y/N, √ or blank)."))
         if "original_order" in has:
             row.order_given = True
-            raw = text(cells, "original_order")
-            if raw:
+            number = self.cell(cells, "original_order")
+            if number.__class__ is float and number.is_integer() and 1 <= number <= MAX_ORDER:
+                row.original_order = int(number)  # the usual cell: what parse_int gives
+            elif raw := text(cells, "original_order"):
                 try:
-                    row.original_order = C.parse_int(raw, low=1, high=2_000_000_000)
+                    row.original_order = C.parse_int(raw, low=1, high=MAX_ORDER)
                 except C.CellValueError as exc:
                     err(r, "original_order", str(exc))
         if "longitude" in has or "latitude" in has:
             row.coordinates_given = True
             for key in ("longitude", "latitude"):
-                raw = text(cells, key)
-                if raw:
+                degrees = _float_coordinate(self.cell(cells, key))
+                if degrees is not None:
+                    setattr(row, key, degrees)
+                elif raw := text(cells, key):
                     try:
                         setattr(row, key, C.parse_coordinate(raw))
                     except C.CellValueError as exc:
