@@ -104,7 +104,10 @@ def accountability(
     inspections: InspectionRefs, as_of: date, *, followups: bool = False
 ) -> dict[str, Any]:
     """Cases, organisations, persons and person-times, by rank, sanction and org kind."""
-    ids = inspection_ids(inspections, followups=followups)
+    return _accountability(inspection_ids(inspections, followups=followups), as_of)
+
+
+def _accountability(ids: list[int], as_of: date) -> dict[str, Any]:
     cases = AccountabilityCase.objects.filter(inspection_id__in=ids, received_date__lte=as_of)
     case_counts = cases.aggregate(
         total=Count("id"),
@@ -169,7 +172,10 @@ def supervision(
     inspections: InspectionRefs, as_of: date, *, followups: bool = False
 ) -> dict[str, int]:
     """Supervision actions by kind taken by `as_of`, with findings and problems they filed."""
-    ids = inspection_ids(inspections, followups=followups)
+    return _supervision(inspection_ids(inspections, followups=followups), as_of)
+
+
+def _supervision(ids: list[int], as_of: date) -> dict[str, int]:
     counts = dict.fromkeys(SUPERVISION_KEYS.values(), 0)
     rows = (
         SupervisionAction.objects.filter(inspection_id__in=ids, date__lte=as_of)
@@ -192,7 +198,10 @@ def meetings(
     inspections: InspectionRefs, as_of: date, *, followups: bool = False
 ) -> dict[str, Any]:
     """Meetings held by `as_of` on the inspections' rectification, in total and by kind."""
-    ids = inspection_ids(inspections, followups=followups)
+    return _meetings(inspection_ids(inspections, followups=followups), as_of)
+
+
+def _meetings(ids: list[int], as_of: date) -> dict[str, Any]:
     by_kind = {k.name: 0 for k in MeetingKind.objects.filter(is_active=True)}
     rows = (
         Meeting.objects.filter(inspection_id__in=ids, date__lte=as_of)
@@ -210,7 +219,10 @@ def battle_teams(
     inspections: InspectionRefs, as_of: date, *, followups: bool = False
 ) -> dict[str, int]:
     """Teams formed by `as_of`, problems listed under them and visits recorded."""
-    ids = inspection_ids(inspections, followups=followups)
+    return _battle_teams(inspection_ids(inspections, followups=followups), as_of)
+
+
+def _battle_teams(ids: list[int], as_of: date) -> dict[str, int]:
     teams = BattleTeam.objects.filter(inspection_id__in=ids, period_start__lte=as_of)
     return {
         "teams": teams.count(),
@@ -226,7 +238,10 @@ def responsibility_letters(
     inspections: InspectionRefs, as_of: date, *, followups: bool = False
 ) -> dict[str, Any]:
     """Letters signed by `as_of`, in total and by year."""
-    ids = inspection_ids(inspections, followups=followups)
+    return _responsibility_letters(inspection_ids(inspections, followups=followups), as_of)
+
+
+def _responsibility_letters(ids: list[int], as_of: date) -> dict[str, Any]:
     rows = (
         ResponsibilityLetter.objects.filter(inspection_id__in=ids, signed_on__lte=as_of)
         .order_by()
@@ -247,13 +262,14 @@ def letters_of_year(year: int, letters: QuerySet[ResponsibilityLetter]) -> dict[
 
 def figures(inspections: InspectionRefs, as_of: date, *, followups: bool = False) -> dict:
     """Everything above in one dict (the oversight page and the API)."""
+    ids = inspection_ids(inspections, followups=followups)
     return {
         "as_of": as_of,
-        "accountability": accountability(inspections, as_of, followups=followups),
-        "supervision": supervision(inspections, as_of, followups=followups),
-        "meetings": meetings(inspections, as_of, followups=followups),
-        "battle_teams": battle_teams(inspections, as_of, followups=followups),
-        "responsibility_letters": responsibility_letters(inspections, as_of, followups=followups),
+        "accountability": _accountability(ids, as_of),
+        "supervision": _supervision(ids, as_of),
+        "meetings": _meetings(ids, as_of),
+        "battle_teams": _battle_teams(ids, as_of),
+        "responsibility_letters": _responsibility_letters(ids, as_of),
     }
 
 
@@ -261,9 +277,10 @@ def disclosure_figures(
     inspection: InspectionRefs, as_of: date, *, followups: bool = False
 ) -> dict[str, Any]:
     """Exactly the keys of the report contract (DESIGN.md) that oversight provides."""
-    acc = accountability(inspection, as_of, followups=followups)
-    sup = supervision(inspection, as_of, followups=followups)
-    meet = meetings(inspection, as_of, followups=followups)
+    ids = inspection_ids(inspection, followups=followups)  # once, not once per block
+    acc = _accountability(ids, as_of)
+    sup = _supervision(ids, as_of)
+    meet = _meetings(ids, as_of)
     return {
         "accountability": {
             "cases_transferred": acc["cases_transferred"],
@@ -277,8 +294,6 @@ def disclosure_figures(
         "supervision": {key: sup[key] for key in SUPERVISION_KEYS.values()},
         "meetings": meet["total"],
         "meetings_by_kind": meet["by_kind"],
-        "battle_teams": battle_teams(inspection, as_of, followups=followups)["teams"],
-        "responsibility_letters": responsibility_letters(inspection, as_of, followups=followups)[
-            "signed"
-        ],
+        "battle_teams": _battle_teams(ids, as_of)["teams"],
+        "responsibility_letters": _responsibility_letters(ids, as_of)["signed"],
     }

@@ -6,21 +6,22 @@ number or name, inspection code) and are resolved here; an unknown one is a 422 
 the field, collected for all fields at once.
 """
 
+import json
 import re
 from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, F, OrderBy, Window
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Header, Query, Router
+from ninja.responses import NinjaJSONEncoder
 from ninja.responses import Status as Reply
 
 from rectify.accounts.roles import Cap, has_cap
 from rectify.orgs.models import Org
-from rectify.problems import actions, asof
+from rectify.problems import actions, asof, versioned
 from rectify.problems.models import Aspect, Category, ExtensionRequest, Inspection, Problem
 from rectify.problems.queries import access_problem, visible_inspections, visible_problems
 from rectify.problems.schemas import (
@@ -416,22 +417,14 @@ def create_inspection(request: HttpRequest, payload: InspectionIn, response: Htt
 
 # --- problems ----------------------------------------------------------------------------
 
+# Orderings on plain columns: the page's ids can be chosen before any as-of evaluation.
+# The as-of orderings (deadline, percent) are asof.EVALUATED_ORDERINGS.
 _ORDERINGS = {
     "number": ("inspection_id", "sort_key", "number", "id"),
     "-number": ("-inspection_id", "-sort_key", "-number", "-id"),
-    "deadline": (OrderBy(F("asof_deadline_day"), nulls_last=True), "sort_key", "id"),
-    "-deadline": (
-        OrderBy(F("asof_deadline_day"), descending=True, nulls_last=True),
-        "sort_key",
-        "id",
-    ),
-    "percent": (OrderBy(F("asof_percent"), nulls_first=True), "sort_key", "id"),
-    "-percent": (OrderBy(F("asof_percent"), descending=True, nulls_last=True), "sort_key", "id"),
     "updated": ("updated_at", "id"),
     "-updated": ("-updated_at", "-id"),
 }
-# Orderings on plain columns: the page's ids can be chosen before any as-of evaluation.
-_PLAIN_ORDERINGS = {"number", "-number", "updated", "-updated"}
 
 
 def filter_problems(user, f: ProblemFilter) -> tuple[Any, date]:
@@ -467,37 +460,59 @@ def filter_problems(user, f: ProblemFilter) -> tuple[Any, date]:
     summary="The ledger: problems in scope, filtered, with their status as of a date",
 )
 def list_problems(request: HttpRequest, filters: Query[ProblemFilter]):
-    qs, as_of = filter_problems(request.auth, filters)
-    needs_state = filters.status is not None or filters.colour is not None
-    if filters.status is not None:
-        statuses = (
-            ON_SCHEDULE_STATUSES if filters.status == Status.ON_SCHEDULE else (filters.status,)
-        )
+    # Cached by data version (problems.versioned) as the finished JSON body, keyed by what
+    # the caller may see and the query as given: a repeated page costs the version read.
+    # Unknown references raise (422) before anything is cached.
+    user = request.auth
+    as_of = filters.as_of or _today()
+    key = (
+        "problems",
+        versioned.scope_key(user),
+        as_of,
+        filters.model_dump_json(exclude={"as_of"}),
+    )
+    body = versioned.cached(key, lambda: _problem_page_json(user, filters, as_of))
+    return HttpResponse(body, content_type=JSON_TYPE)
+
+
+JSON_TYPE = "application/json; charset=utf-8"
+
+
+def _problem_page_json(user, filters: ProblemFilter, as_of: date) -> bytes:
+    """The page as the JSON the route's schema renders (validated once, then cached)."""
+    qs, _as_of = filter_problems(user, filters.model_copy(update={"as_of": as_of}))
+    page = ProblemListOut.model_validate(_problem_page(qs, as_of, filters)).model_dump()
+    return json.dumps(page, cls=NinjaJSONEncoder).encode()
+
+
+def _problem_page(qs, as_of: date, filters: ProblemFilter) -> dict[str, Any]:
     start, stop = filters.offset, filters.offset + filters.limit
-    ordering = _ORDERINGS[filters.ordering]
-    if needs_state:
-        annotated = asof.annotate_as_of(qs, as_of)
-        if filters.status is not None:
-            annotated = annotated.filter(asof_status__in=[s.value for s in statuses])
-        if filters.colour is not None:
-            annotated = annotated.filter(asof_colour=filters.colour.value)
-        # The total rides on the page as a window count: the as-of expressions (large SQL,
-        # costly to compile) are built once per request, not once more for a COUNT.
-        page = list(
-            annotated.annotate(asof_total=Window(Count("pk"))).order_by(*ordering)[start:stop]
-        )
-        count = page[0].asof_total if page else (annotated.count() if start else 0)
-    elif filters.ordering in _PLAIN_ORDERINGS:
+    if filters.status is None and filters.colour is None and filters.ordering in _ORDERINGS:
         count = qs.count()
-        # One query: the page's ids are chosen in a subquery, so only those ~50 rows are
+        # One query: the page's ids are chosen in a subquery, so only those rows are
         # evaluated as of the date (not every row that matches the filters).
-        ids = qs.order_by(*ordering).values("pk")[start:stop]
-        page = asof.annotate_as_of(Problem.objects.filter(pk__in=ids), as_of)
-        page = page.select_related("inspection", "aspect", "category", "region", "lead_unit")
-        page = page.order_by(*ordering)
+        ids = qs.order_by(*_ORDERINGS[filters.ordering]).values("pk")[start:stop]
+        page = _page_rows(Problem.objects.filter(pk__in=ids), as_of, filters.ordering)
     else:
-        count = qs.count()
-        page = asof.annotate_as_of(qs, as_of).order_by(*ordering)[start:stop]
+        # A status or colour filter, or an as-of ordering, needs every matching row's state:
+        # one statement evaluates each problem once and returns the page's ids and the total.
+        statuses: tuple[str, ...] = ()
+        if filters.status is not None:
+            wanted = (
+                ON_SCHEDULE_STATUSES if filters.status == Status.ON_SCHEDULE else (filters.status,)
+            )
+            statuses = tuple(s.value for s in wanted)
+        ids, count = asof.matching_page(
+            qs,
+            as_of,
+            statuses=statuses,
+            colours=(filters.colour.value,) if filters.colour is not None else (),
+            ordering=filters.ordering,
+            offset=start,
+            limit=filters.limit,
+        )
+        by_id = {p.pk: p for p in _page_rows(Problem.objects.filter(pk__in=ids), as_of, None)}
+        page = [by_id[pk] for pk in ids]
     return {
         "as_of": as_of,
         "count": count,
@@ -505,6 +520,13 @@ def list_problems(request: HttpRequest, filters: Query[ProblemFilter]):
         "offset": filters.offset,
         "items": [_problem_item(p) for p in page],
     }
+
+
+def _page_rows(qs, as_of: date, ordering: str | None):
+    """The page's problems with their as-of state (per row: a page is small)."""
+    rows = asof.annotate_as_of(qs, as_of)
+    rows = rows.select_related("inspection", "aspect", "category", "region", "lead_unit")
+    return rows.order_by(*_ORDERINGS[ordering]) if ordering else rows
 
 
 @router.get(

@@ -4,8 +4,9 @@ One function, `dashboard_figures`, serves the page (first paint) and the JSON AP
 redraw), so both always show the same numbers. The figures themselves come from the as-of
 modules: the problem block is `reports.figures.problem_figures` (the disclosure's own
 definition), statuses and warning colours are `problems.asof`'s annotations, complaint
-counts are `complaints.stats`. Nothing is cached: a figure as of D must follow any event
-recorded later with an effective date on or before D.
+counts are `complaints.stats`. Answers are cached only by data version
+(problems.versioned): a figure as of D must follow any event recorded later with an
+effective date on or before D, and any committed change advances the version.
 
 Scope: the problems and complaints the user may see (`visible_problems`,
 `visible_complaints`), so a unit sees its own subtree's figures and the office or a leader
@@ -17,9 +18,10 @@ from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, F, Min, Q, QuerySet
+from django.db.models import Min, Q, QuerySet
 from django.db.models.functions import Substr
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from rectify.complaints import stats as complaint_stats
@@ -27,10 +29,10 @@ from rectify.complaints.queries import visible_complaints
 from rectify.core.scoping import scope_of
 from rectify.orgs.models import Org, OrgKind
 from rectify.orgs.queries import visible_orgs
-from rectify.problems import asof
+from rectify.problems import asof, versioned
 from rectify.problems.models import Category, Inspection, Problem
 from rectify.problems.queries import visible_inspections, visible_problems
-from rectify.problems.states import Colour, EventKind, Status
+from rectify.problems.states import Colour, Status
 from rectify.reports import figures
 
 WARNING_LIST_SIZE = 12
@@ -38,9 +40,6 @@ WARNING_LIST_SIZE = 12
 # k-th month end so a redraw stays well under a second on a province's ledger.
 BURNUP_POINTS = 24
 PREFECTURE_KINDS = (OrgKind.PREFECTURE, OrgKind.NEW_AREA)
-# A problem counts as completed as of D when its latest completion event by D is one of
-# these: exactly the first two branches of asof's status (signed_off, completed).
-DONE_EVENTS = (EventKind.ACCEPTED.value, EventKind.SIGNED_OFF.value)
 # The exclusive statuses the breakdown chart shows, most advanced first; they add up to
 # the total (ahead of schedule is inside on schedule, as in every report).
 BREAKDOWN = (
@@ -133,42 +132,53 @@ def prefectures() -> list[Org]:
 def _ledger_regions(user) -> set[str]:
     """Codes of the prefectures the ledger list accepts as a region filter for this user
     (the same rule as the ledger's filter form): a map click may only open those."""
+    return set(_ledger_regions_qs(user).values_list("code", flat=True))
+
+
+def _ledger_regions_qs(user) -> QuerySet[Org]:
     qs = Org.objects.filter(kind__in=PREFECTURE_KINDS)
     if not scope_of(user).all:
         qs = qs.filter(
             Q(pk__in=visible_orgs(user).values("pk"))
             | Q(pk__in=visible_problems(user).values("region_id"))
         )
-    return set(qs.values_list("code", flat=True))
+    return qs
 
 
-def _by_prefecture(qs: QuerySet[Problem], d: date) -> dict[str, dict[str, int]]:
-    """{prefecture path: {total, completed, open, red, yellow, blue}} as of d, one query;
-    problems of the province itself or of departments fall under their own path."""
-    rows = (
-        asof.as_of(qs, d)
-        .annotate(pref=Substr("region__path", 1, complaint_stats.PREFECTURE_PATH_LEN))
-        .values("pref", "asof_status", "asof_colour")
-        .annotate(n=Count("id"))
+# Groupings the dashboard adds to the problem block's statement (figures.problem_figures).
+DASHBOARD_GROUPINGS = {
+    "region": ("region_id", "status", "colour"),
+    "category_status": ("category_id", "status"),
+}
+
+
+def _by_prefecture(rows) -> dict[str, dict[str, int]]:
+    """{prefecture path: {total, completed, open, red, yellow, blue}} from (region id,
+    status, colour, n) rows; problems of the province itself or of departments fall under
+    their own path."""
+    paths = dict(
+        Org.objects.filter(pk__in={r[0] for r in rows}).values_list(
+            "pk", Substr("path", 1, complaint_stats.PREFECTURE_PATH_LEN)
+        )
     )
     out: dict[str, dict[str, int]] = {}
-    for row in rows:
+    for region_id, status, colour, n in rows:
         bucket = out.setdefault(
-            row["pref"],
+            paths[region_id],
             {"total": 0, "completed": 0, "open": 0, "red": 0, "yellow": 0, "blue": 0},
         )
-        bucket["total"] += row["n"]
-        if row["asof_status"] in (Status.COMPLETED, Status.SIGNED_OFF):
-            bucket["completed"] += row["n"]
+        bucket["total"] += n
+        if status in (Status.COMPLETED, Status.SIGNED_OFF):
+            bucket["completed"] += n
         else:
-            bucket["open"] += row["n"]
-        if row["asof_colour"]:
-            bucket[row["asof_colour"]] += row["n"]
+            bucket["open"] += n
+        if colour:
+            bucket[colour] += n
     return out
 
 
-def _map(user, qs: QuerySet[Problem], d: date, selection: Selection) -> dict[str, Any]:
-    grouped = _by_prefecture(qs, d)
+def _map(user, rows, d: date, selection: Selection) -> dict[str, Any]:
+    grouped = _by_prefecture(rows)
     clickable = _ledger_regions(user)
     zero = {"total": 0, "completed": 0, "open": 0, "red": 0, "yellow": 0, "blue": 0}
     regions = []
@@ -206,8 +216,14 @@ def _map(user, qs: QuerySet[Problem], d: date, selection: Selection) -> dict[str
     return {"regions": regions, "elsewhere": rest}
 
 
-def _categories(qs: QuerySet[Problem], d: date) -> list[dict[str, Any]]:
-    counts = asof.breakdown(qs, d, "category")
+def _categories(rows) -> list[dict[str, Any]]:
+    """Per category from (category id, status, n) rows, in the categories' order."""
+    names = dict(Category.objects.values_list("pk", "name"))
+    counts: dict[str | None, dict[str, int]] = {}
+    for category_id, status, n in rows:
+        name = names.get(category_id) if category_id is not None else None
+        by_status = counts.setdefault(name, dict.fromkeys(Status.values, 0))
+        by_status[status] += n
     order = {c.name: (c.sort_order, c.name) for c in Category.objects.all()}
     rows = []
     for name in sorted(counts, key=lambda n: order.get(n, (10_000, n or ""))):
@@ -227,13 +243,18 @@ def _categories(qs: QuerySet[Problem], d: date) -> list[dict[str, Any]]:
 
 def _warning_list(qs: QuerySet[Problem], d: date) -> list[dict[str, Any]]:
     """The most urgent warned problems: red before yellow, earliest deadline first."""
-    warned = (
-        asof.as_of(qs, d)
-        .filter(asof_colour__in=[Colour.RED, Colour.YELLOW])
-        # "red" < "yellow" alphabetically: the colour itself orders them.
-        .order_by("asof_colour", F("asof_deadline_day").asc(nulls_last=True), "sort_key", "id")
-        .select_related("inspection", "region", "lead_unit")[:WARNING_LIST_SIZE]
+    ids, _total = asof.matching_page(
+        qs,
+        d,
+        colours=(Colour.RED.value, Colour.YELLOW.value),
+        ordering="warning",
+        limit=WARNING_LIST_SIZE,
     )
+    rows = asof.as_of(Problem.objects.filter(pk__in=ids), d).select_related(
+        "inspection", "region", "lead_unit"
+    )
+    by_id = {p.pk: p for p in rows}
+    warned = [by_id[pk] for pk in ids]
     return [
         {
             "id": p.pk,
@@ -268,22 +289,20 @@ def burnup_days(start: date | None, d: date) -> list[date]:
 def burnup(qs: QuerySet[Problem], start: date | None, d: date) -> list[dict[str, Any]]:
     """Total and completed problems at each burn-up date from `start` to d.
 
-    One aggregate per date over asof's annotations; only the completion column is evaluated
-    (the other as-of columns are not referenced, so not computed). Its cost grows with
-    problems × dates, hence the cap on dates.
+    asof.completed_counts answers every date from the completion events' validity
+    intervals in two statements; the cap on dates keeps the chart readable.
     """
-    points = []
-    for day in burnup_days(start, d):
-        n = asof.as_of(qs, day).aggregate(
-            total=Count("id"), completed=Count("id", filter=Q(asof_completion__in=DONE_EVENTS))
-        )
-        points.append({"date": day.isoformat(), "total": n["total"], "completed": n["completed"]})
-    return points
+    days = burnup_days(start, d)
+    return [
+        {"date": day.isoformat(), "total": total, "completed": completed}
+        for day, (total, completed) in zip(days, asof.completed_counts(qs, days), strict=True)
+    ]
 
 
 def _complaint_figures(user, selection: Selection, d: date) -> dict[str, Any]:
     qs = _complaints(user, selection)
-    counts = complaint_stats.counts(qs, d)
+    grouped = complaint_stats.grouped_many(qs, d, ["pollution_type", "prefecture"])
+    counts = grouped[""]
     return {
         "received": counts.received,
         "closed": counts.closed,
@@ -292,7 +311,7 @@ def _complaint_figures(user, selection: Selection, d: date) -> dict[str, Any]:
         "closure_rate": counts.closure_rate,
         "by_pollution_type": [
             {"name": t.name, "received": c.received, "closed": c.closed}
-            for t, c in complaint_stats.by_pollution_type(qs, d)
+            for t, c in complaint_stats.by_pollution_type(qs, d, grouped=grouped["pollution_type"])
         ],
         "by_prefecture": [
             {
@@ -302,15 +321,31 @@ def _complaint_figures(user, selection: Selection, d: date) -> dict[str, Any]:
                 "closed": c.closed,
                 "closure_rate": c.closure_rate,
             }
-            for org, c in complaint_stats.by_prefecture(qs, d)
+            for org, c in complaint_stats.by_prefecture(qs, d, grouped=grouped["prefecture"])
         ],
     }
 
 
 def dashboard_figures(user, d: date, selection: Selection, *, today: date) -> dict[str, Any]:
-    """Everything the dashboard shows as of d, JSON-ready."""
+    """Everything the dashboard shows as of d, JSON-ready (cached by data version: the
+    key holds every query the answer depends on, so only callers seeing the same rows,
+    in the same language, share it)."""
+    key = (
+        "dashboard",
+        versioned.query_key(_problems(user, selection)),
+        versioned.query_key(_complaints(user, selection)),
+        versioned.query_key(selection.inspections),
+        versioned.query_key(_ledger_regions_qs(user)),
+        get_language(),
+        d,
+        today,
+    )
+    return versioned.cached(key, lambda: _dashboard_figures(user, d, selection, today=today))
+
+
+def _dashboard_figures(user, d: date, selection: Selection, *, today: date) -> dict[str, Any]:
     qs = _problems(user, selection)
-    block = figures.problem_figures(qs, d)
+    block, rows = figures.problem_figures_with(qs, d, DASHBOARD_GROUPINGS)
     by_status = {
         Status.SIGNED_OFF: block["signed_off"],
         Status.COMPLETED: block["completed"] - block["signed_off"],
@@ -319,7 +354,7 @@ def dashboard_figures(user, d: date, selection: Selection, *, today: date) -> di
         Status.NOT_STARTED: block["not_started"],
         Status.OVERDUE: block["overdue"],
     }
-    geo = _map(user, qs, d, selection)
+    geo = _map(user, rows["region"], d, selection)
     colours = {c: geo["elsewhere"][c] + sum(r[c] for r in geo["regions"]) for c in Colour.values}
     feedback = selection.inspections.order_by().aggregate(first=Min("feedback_date"))["first"]
     as_of = d.isoformat()
@@ -354,7 +389,7 @@ def dashboard_figures(user, d: date, selection: Selection, *, today: date) -> di
         "status": [
             {"key": key.value, "label": str(key.label), "n": n} for key, n in by_status.items()
         ],
-        "categories": _categories(qs, d),
+        "categories": _categories(rows["category_status"]),
         "warnings": {c: colours[c] for c in Colour.values},
         "warning_list": _warning_list(qs, d),
         "complaints": _complaint_figures(user, selection, d),
