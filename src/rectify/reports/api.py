@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.responses import Status as Reply
 
+from rectify.core.dbrouter import reporting_reads
 from rectify.problems.models import Inspection
 from rectify.problems.schemas import ErrorOut
 from rectify.reports import actions, permissions, queries
@@ -124,7 +125,9 @@ def disclosure(
     if published.exists():
         return _respond(formats.frozen_document(published.get()), format)
     found = queries.access_inspection(user, inspection)
-    return _respond(formats.live_document(found, as_of, lang), format)
+    with reporting_reads():
+        document = formats.live_document(found, as_of, lang)
+    return _respond(document, format)
 
 
 @router.get(

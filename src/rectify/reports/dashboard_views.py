@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from rectify.accounts.roles import Cap, has_cap
+from rectify.core.dbrouter import reporting_view
 from rectify.core.scoping import scope_of
 from rectify.problems.queries import visible_inspections
 from rectify.reports import dashboard
@@ -75,6 +76,7 @@ def _labels() -> dict[str, str]:
 
 
 @login_required
+@reporting_view
 def dashboard_page(request):
     user = request.user
     if not has_cap(user, Cap.VIEW_BUSINESS):

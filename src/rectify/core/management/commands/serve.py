@@ -13,8 +13,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--workers", type=int, default=int(os.environ.get("RECTIFY_WORKERS", "2"))
         )
+        # Threaded workers keep client connections alive (sync workers close each one).
+        parser.add_argument(
+            "--threads", type=int, default=int(os.environ.get("RECTIFY_THREADS", "4"))
+        )
 
-    def handle(self, *args, bind, workers, **options):
+    def handle(self, *args, bind, workers, threads, **options):
         gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable)) or "gunicorn"
         argv = [
             gunicorn,
@@ -23,6 +27,12 @@ class Command(BaseCommand):
             bind,
             "--workers",
             str(workers),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(threads),
+            "--keep-alive",
+            "5",
             "--access-logfile",
             "-",
             "--timeout",
