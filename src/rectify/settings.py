@@ -83,8 +83,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "rectify.accounts.middleware.SessionLifetimeMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "rectify.accounts.middleware.TwoFactorMiddleware",
+    "rectify.accounts.middleware.PasswordExpiryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -142,6 +144,24 @@ else:
         }
     }
 
+# --- Read replicas (deploy brief; docs/DEPLOY.md) ------------------------------------------
+# RECTIFY_REPLICA_URLS: comma-separated URLs of streaming replicas of the default database.
+# Each becomes an alias replica1, replica2, ...; rectify.core.dbrouter sends reads there only
+# inside `reporting_reads()` (dashboards, reports), never by default: everything else reads
+# the primary, so a user always sees their own writes. In tests a replica mirrors default.
+DATABASE_ROUTERS = ["rectify.core.dbrouter.ReportingRouter"]
+for _index, _url in enumerate(
+    (u.strip() for u in os.environ.get("RECTIFY_REPLICA_URLS", "").split(",") if u.strip()),
+    start=1,
+):
+    _replica = dj_database_url.parse(_url, conn_max_age=60)
+    if _replica["ENGINE"] == "django.db.backends.postgresql":
+        _replica.setdefault("OPTIONS", {})["options"] = "-c jit=off"
+        _replica["CONN_HEALTH_CHECKS"] = True
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica{_index}"] = _replica
+# --- end of the read-replica block -----------------------------------------------------------
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
@@ -159,12 +179,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 12},
+        "OPTIONS": {"min_length": int(os.environ.get("RECTIFY_PASSWORD_MIN_LENGTH", "12"))},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-    {"NAME": "rectify.accounts.passwords.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
+    {
+        "NAME": "rectify.accounts.passwords.CharacterClassValidator",
+        "OPTIONS": {"min_classes": int(os.environ.get("RECTIFY_PASSWORD_MIN_CLASSES", "3"))},
+    },
+    {
+        "NAME": "rectify.accounts.passwords.PasswordHistoryValidator",
+        "OPTIONS": {"count": int(os.environ.get("RECTIFY_PASSWORD_HISTORY", "5"))},
+    },
 ]
+# Passwords older than this many days must be changed before anything else (0: never;
+# settings_production defaults to 90 for the 等级保护 profile).
+RECTIFY_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("RECTIFY_PASSWORD_MAX_AGE_DAYS", "0"))
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
@@ -182,8 +212,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 
-# Sessions end after RECTIFY_SESSION_IDLE_MINUTES without a request, and at browser close.
-SESSION_COOKIE_AGE = 60 * int(os.environ.get("RECTIFY_SESSION_IDLE_MINUTES", "30"))
+# Sessions end after RECTIFY_SESSION_IDLE_MINUTES without a request, and at browser close;
+# and RECTIFY_SESSION_MAX_HOURS after sign-in however active the user is
+# (accounts.middleware.SessionLifetimeMiddleware). 等级保护 profiles may shorten both.
+SESSION_COOKIE_AGE = 60 * int(os.environ.get("RECTIFY_SESSION_IDLE_MINUTES", "10"))
+RECTIFY_SESSION_MAX_HOURS = float(os.environ.get("RECTIFY_SESSION_MAX_HOURS", "12"))
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -226,8 +259,34 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns about a missing root
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# --- Storage of evidence files (deploy brief; docs/DEPLOY.md) -----------------------------
+# Local files under var/media by default; RECTIFY_S3_BUCKET puts them in S3-compatible object
+# storage (AWS, MinIO, Ceph RGW, OSS/COS S3 endpoints) through django-storages, so that every
+# app server reads the same files. Evidence is never public: private ACL, signed URLs only,
+# and Rectify itself streams the bytes through its scope-checked views.
+RECTIFY_S3_BUCKET = os.environ.get("RECTIFY_S3_BUCKET", "")
+if RECTIFY_S3_BUCKET:
+    DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": RECTIFY_S3_BUCKET,
+            "endpoint_url": os.environ.get("RECTIFY_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("RECTIFY_S3_REGION") or None,
+            "access_key": os.environ.get("RECTIFY_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("RECTIFY_S3_SECRET_ACCESS_KEY") or None,
+            "location": os.environ.get("RECTIFY_S3_PREFIX", ""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            # Names are random (core/files.py); never silently rename or overwrite.
+            "file_overwrite": False,
+            "addressing_style": os.environ.get("RECTIFY_S3_ADDRESSING_STYLE") or None,
+        },
+    }
+else:
+    DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
+    # --- end of the evidence storage block ---------------------------------------------------
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

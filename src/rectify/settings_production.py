@@ -22,5 +22,14 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
-STORAGES["staticfiles"]["BACKEND"] = "whitenoise.storage.CompressedManifestStaticFilesStorage"  # noqa: F405
+# 等级保护 profile: passwords expire after 90 days unless the operator says otherwise
+# (idle timeout, absolute session lifetime and password rules come from settings.py's
+# environment variables, which a stricter profile may lower).
+RECTIFY_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("RECTIFY_PASSWORD_MAX_AGE_DAYS", "90"))
+# A new dict, not an assignment into settings.STORAGES: importing this module must not
+# change the development settings' objects (a test may import both).
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
 WHITENOISE_USE_FINDERS = False

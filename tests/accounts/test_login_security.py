@@ -1,4 +1,5 @@
 import re
+from datetime import timedelta
 
 import pytest
 import time_machine
@@ -45,6 +46,36 @@ def test_account_locks_after_the_failure_limit_even_with_the_right_password(zuny
     locked = attempt(client, "zunyi_clerk", TEST_PASSWORD)
     assert locked.status_code == 429
     assert "_auth_user_id" not in client.session
+
+
+def test_four_failures_do_not_lock_the_account(zunyi_clerk, client):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        attempt(client, "zunyi_clerk")
+    assert attempt(client, "zunyi_clerk", TEST_PASSWORD).status_code == 302
+
+
+def test_the_lockout_lasts_the_configured_period_and_then_ends(zunyi_clerk, client):
+    assert settings.AXES_FAILURE_LIMIT == 5  # RECTIFY_LOGIN_FAILURE_LIMIT default
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    with time_machine.travel("2026-03-01 09:00 +0800", tick=False) as traveller:
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            attempt(client, "zunyi_clerk")
+        # Each attempt while locked restarts the period (axes counts from the last one), so
+        # the account opens RECTIFY_LOCKOUT_MINUTES after the last try, not before.
+        traveller.shift((minutes - 1) * 60)
+        locked = attempt(client, "zunyi_clerk", TEST_PASSWORD)
+        assert locked.status_code == 429
+        assert f'data-minutes="{minutes}"' in locked.content.decode()
+        traveller.shift((minutes + 1) * 60)  # one minute past it
+        assert attempt(client, "zunyi_clerk", TEST_PASSWORD).status_code == 302
+        assert client.get("/ledger/").status_code == 200
+
+
+def test_the_login_page_states_the_configured_limit_and_period(client, db, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    settings.AXES_COOLOFF_TIME = timedelta(minutes=45)
+    page = client.get("/accounts/login/").content.decode()
+    assert "3" in page and "45" in page and "30" not in page.split("</form>")[1]
 
 
 def test_lockout_of_unknown_user_looks_like_lockout_of_real_user(zunyi_clerk, client):

@@ -32,9 +32,11 @@ def test_privileged_roles_are_sent_to_two_factor(strict, client, request, role_f
     assert client.get("/accounts/profile/").status_code == 302
 
 
-def test_unit_users_are_not_asked_for_two_factor(strict, client, zunyi_clerk):
-    sign_in(client, zunyi_clerk)
+@pytest.mark.parametrize("role_fixture", ["zunyi_clerk", "zunyi_reviewer", "leader", "team_member"])
+def test_other_roles_are_not_asked_for_two_factor(strict, client, request, role_fixture):
+    sign_in(client, request.getfixturevalue(role_fixture))
     assert client.get("/").status_code == 200
+    assert client.get("/api/v1/me").status_code == 200
 
 
 def test_enrolment_with_a_valid_code_opens_the_system(strict, client, office_clerk):

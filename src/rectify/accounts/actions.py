@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from rectify.accounts.models import ApiToken, ScopeGrant, User, token_digest
+from rectify.accounts.passwords import remember_new_password
 from rectify.accounts.roles import Cap, Role, has_cap
 from rectify.core import audit
 from rectify.core.errors import ConflictError
@@ -55,6 +56,7 @@ def check_create_user(
     except ValidationError as exc:
         raise ValidationError({"password": exc.messages}) from exc
     user.set_password(password)
+    remember_new_password(user, previous_hash="", chosen_by_user=False)
     user.save()
     audit.record("accounts.create_user", actor=actor, obj=user, after=_user_state(user))
     return user
@@ -89,17 +91,36 @@ def check_update_user(user: User, *, actor, expected_version: int, **changes) ->
 
 
 @transaction.atomic
-def check_set_password(user: User, *, actor, password: str) -> None:
-    """Set a new password (the user's own, or any as sysadmin); validated by the policy."""
-    if actor.pk != user.pk:
+def check_set_password(user: User, *, actor, password: str) -> User:
+    """Set a new password (the user's own, or any as sysadmin); validated by the policy,
+    never one of the user's recent ones. One set by the sysadmin must be changed at the
+    next sign-in wherever passwords expire."""
+    chosen_by_user = actor.pk == user.pk
+    if not chosen_by_user:
         _require(actor, Cap.MANAGE_USERS)
+    user = User.objects.select_for_update().get(pk=user.pk)
     try:
         validate_password(password, user)
     except ValidationError as exc:
         raise ValidationError({"password": exc.messages}) from exc
+    previous_hash = user.password
     user.set_password(password)
-    user.save(update_fields=["password"])
-    audit.record("accounts.set_password", actor=actor, obj=user)
+    remember_new_password(user, previous_hash=previous_hash, chosen_by_user=chosen_by_user)
+    user.save(
+        update_fields=[
+            "password",
+            "password_history",
+            "password_changed_at",
+            "password_must_change",
+        ]
+    )
+    audit.record(
+        "accounts.set_password",
+        actor=actor,
+        obj=user,
+        after={"must_change": user.password_must_change},
+    )
+    return user
 
 
 @transaction.atomic

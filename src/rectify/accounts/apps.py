@@ -6,3 +6,7 @@ class AccountsConfig(AppConfig):
     name = "rectify.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        # Connects the sign-in time stamp before any request or test login needs it.
+        from rectify.accounts import middleware  # noqa: F401

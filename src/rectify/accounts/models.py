@@ -1,6 +1,7 @@
 """Users (one org and one role each), extra scope grants and API tokens."""
 
 import hashlib
+from datetime import timedelta
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -21,6 +22,14 @@ class User(AbstractUser):
     display_name = models.CharField(_("display name"), max_length=50, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     version = models.PositiveIntegerField(default=1)
+    # When the password was last set through accounts.actions (None: never since the account
+    # was created, so date_joined counts); drives RECTIFY_PASSWORD_MAX_AGE_DAYS.
+    password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
+    # Hashes of the previous passwords, newest first, for passwords.PasswordHistoryValidator.
+    password_history = models.JSONField(default=list, blank=True, editable=False)
+    # Set when someone else (the sysadmin) chose the password: the user changes it at the
+    # next sign-in wherever passwords expire (等级保护 profile).
+    password_must_change = models.BooleanField(default=False)
 
     REQUIRED_FIELDS = ["email"]
 
@@ -34,6 +43,15 @@ class User(AbstractUser):
     @property
     def needs_two_factor(self) -> bool:
         return self.role in TWO_FACTOR_ROLES
+
+    def password_expired(self, max_age_days: int, now=None) -> bool:
+        """Whether the password is older than `max_age_days` (never when that is 0)."""
+        if max_age_days <= 0:
+            return False
+        if self.password_must_change:
+            return True
+        changed = self.password_changed_at or self.date_joined
+        return (now or timezone.now()) - changed > timedelta(days=max_age_days)
 
     def data_scope(self) -> Scope:
         """Which orgs' data this user may see (see core.scoping); cached per instance."""

@@ -3,6 +3,7 @@
 from base64 import b32encode
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -30,6 +31,13 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["failure_limit"] = settings.AXES_FAILURE_LIMIT
+        context["lockout_minutes"] = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+        context["session_ended"] = self.request.GET.get("ended") == "1"
+        return context
 
 
 def _safe_next(request, default: str) -> str:
@@ -173,17 +181,23 @@ def user_unlock(request, pk: int):
 
 @login_required
 def password_change(request):
-    """Change one's own password; the new one must satisfy the policy."""
+    """Change one's own password (also where an expired one sends the user); the new one
+    must satisfy the policy and differ from the recent ones."""
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.check_set_password(
+            user = actions.check_set_password(
                 request.user, actor=request.user, password=form.cleaned_data["new_password1"]
             )
         except ValidationError as exc:
             form.add_error("new_password1", exc.message_dict.get("password", exc.messages))
         else:
-            update_session_auth_hash(request, request.user)
+            update_session_auth_hash(request, user)
             messages.success(request, _("Password changed."))
-            return redirect("accounts:profile")
-    return render(request, "accounts/password_change.html", {"form": form})
+            return redirect(_safe_next(request, reverse("accounts:profile")))
+    context = {
+        "form": form,
+        "next": _safe_next(request, ""),
+        "expired": request.user.password_expired(settings.RECTIFY_PASSWORD_MAX_AGE_DAYS),
+    }
+    return render(request, "accounts/password_change.html", context)
