@@ -1,6 +1,7 @@
 """The JSON API under /api/v1: each app's ninja router, one error format for all."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DataError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -54,6 +55,16 @@ def on_action_error(request, exc: ValidationError):
     else:
         errors = [{"field": None, "message": msg} for msg in exc.messages]
     return error(request, "invalid_input", _("The request is not valid."), 422, errors=errors)
+
+
+@api.exception_handler(DataError)
+def on_unstorable_value(request, exc: DataError):
+    # A value the schema admits but the column cannot hold: a NUL character in a text on
+    # PostgreSQL, a number past the column's range. The client's input, not a server fault;
+    # the failed statement was the request's own, in its own transaction or in autocommit.
+    return error(
+        request, "invalid_input", _("The request holds a value that cannot be stored."), 422
+    )
 
 
 @api.exception_handler(AuthenticationError)

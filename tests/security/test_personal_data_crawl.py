@@ -7,6 +7,12 @@ database table are searched, as every role and as the public. Zero hits.
 The only sanctioned exit — the office's reveal with a reason — is a POST, which the crawl
 never sends; it is checked on its own at the end, so the test would notice if the canaries
 were not in the database at all.
+
+Officials held accountable are canaries too, for everybody but the office and the leaders
+(the only roles with VIEW_OFFICIAL_NAMES): their names and posts must reach no unit,
+reviewer, team member, sysadmin, auditor or the public. And the raw database — the SQLite
+image (plus its WAL when on disk), or on PostgreSQL a COPY of every table as pg_dump would
+write it — holds no complainant value in plaintext.
 """
 
 import io
@@ -16,6 +22,7 @@ import zipfile
 from collections import deque
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
@@ -30,6 +37,8 @@ from rectify.complaints.crypto import PersonalData
 from rectify.complaints.models import PollutionType
 from rectify.complaints.states import Step, Verdict
 from rectify.orgs.models import Org
+from rectify.oversight import actions as oversight
+from rectify.oversight.models import Rank, SanctionClass
 from rectify.problems.testing import InspectionFactory, ProblemFactory
 
 pytestmark = pytest.mark.django_db(transaction=False)
@@ -39,6 +48,13 @@ CANARIES = [
     PersonalData(name="欧阳青禾", phone="0851-86669999", address="播州区鸭溪镇金沙村九组"),
     PersonalData(name="Zed Canaryman", phone="+86 139 0000 4242", address="Nowhere Lane 9"),
 ]
+# Officials held accountable in a 播州区 case: (name, post). Names and posts are shown only
+# to roles with VIEW_OFFICIAL_NAMES (office, leader).
+OFFICIALS = [
+    ("甄守仁", "鸭溪镇环保专干兼副镇长"),
+    ("Quinn Officialdom", "Deputy Director of Canary Affairs"),
+]
+SEES_OFFICIALS = {"office_clerk", "leader"}
 PAGE_LIMIT = 600
 VARIANTS_PER_PATH = 3
 SKIP = re.compile(r"^/(static/|accounts/logout|i18n/|jsi18n/|media/)")
@@ -61,6 +77,12 @@ def _needles() -> list[bytes]:
 
 
 NEEDLES = _needles()
+OFFICIAL_NEEDLES = [
+    n
+    for value in (v for pair in OFFICIALS for v in pair)
+    for n in (value.encode(), value.encode("unicode_escape"))
+    if len(n) >= 4
+]
 
 
 def _expand(body: bytes) -> bytes:
@@ -74,9 +96,9 @@ def _expand(body: bytes) -> bytes:
     return body
 
 
-def _hits(body: bytes) -> list[bytes]:
+def _hits(body: bytes, needles: list[bytes] = NEEDLES) -> list[bytes]:
     data = _expand(body)
-    return [n for n in NEEDLES if n in data]
+    return [n for n in needles if n in data]
 
 
 @pytest.fixture
@@ -135,7 +157,36 @@ def seeded(office_clerk, bozhou_clerk, zunyi_clerk):
         except ImportError:  # pragma: no cover - the publication module is part of the app
             raise
         check_publish(batch, date(2025, 6, 8), actor=office_clerk)
+    _seed_officials(office_clerk, inspection, bozhou)
     return complaints
+
+
+def _seed_officials(office, inspection, org: Org) -> None:
+    """An accountability case of 播州区 naming the canary officials."""
+    case = oversight.check_create_case(
+        actor=office,
+        data={
+            "inspection": inspection,
+            "number": "1",
+            "title": "鸭溪镇化工厂废气问题责任追究",
+            "source": "transferred",
+            "received_date": date(2025, 7, 1),
+        },
+    )
+    for name, post in OFFICIALS:
+        oversight.check_add_held_person(
+            case,
+            actor=office,
+            data={
+                "name": name,
+                "post": post,
+                "unit_name": "播州区人民政府",
+                "org": org,
+                "rank": Rank.objects.get(code="division"),
+                "sanction": SanctionClass.objects.get(name="诫勉谈话"),
+                "decision_date": date(2025, 8, 1),
+            },
+        )
 
 
 def _start_urls(complaint_ids: list[int]) -> list[str]:
@@ -162,7 +213,14 @@ def _start_urls(complaint_ids: list[int]) -> list[str]:
     return [u for u in dict.fromkeys(urls) if not SKIP.match(u) and "<" not in u]
 
 
-def _crawl(client: Client, starts: list[str], findings: list, who: str, visited: set) -> int:
+def _crawl(
+    client: Client,
+    starts: list[str],
+    findings: list,
+    who: str,
+    visited: set,
+    needles: list[bytes] = NEEDLES,
+) -> int:
     seen_variants: dict[str, int] = {}
     queue = deque(starts)
     pages = 0
@@ -179,10 +237,10 @@ def _crawl(client: Client, starts: list[str], findings: list, who: str, visited:
         response = client.get(url, HTTP_HX_REQUEST="false")
         pages += 1
         body = b"".join(response.streaming_content) if response.streaming else response.content
-        for needle in _hits(body):
+        for needle in _hits(body, needles):
             findings.append((who, url, needle))
         header_blob = str(response.headers).encode()
-        for needle in _hits(header_blob):
+        for needle in _hits(header_blob, needles):
             findings.append((who, url + " [headers]", needle))
         if response.status_code in (301, 302) and response.get("Location"):
             queue.append(urljoin(url, response["Location"]))
@@ -211,6 +269,28 @@ def _api_paths(client: Client, complaint_ids: list[int]) -> list[str]:
         if "{" in path:
             out.append(re.sub(r"\{[^}]+\}", str(complaint_ids[-1]), path))
     return out
+
+
+def _raw_database() -> bytes:
+    """The database as stored: on SQLite the database image (the file and its WAL when on
+    disk, else the in-memory image), on PostgreSQL every table in COPY text format, which
+    is what pg_dump writes (COPY runs inside this test's transaction, so it sees the rows)."""
+    connection.ensure_connection()
+    raw = connection.connection
+    if connection.vendor == "sqlite":
+        name = str(connection.settings_dict["NAME"])
+        path = Path(name)
+        if not connection.is_in_memory_db() and path.exists():
+            wal = path.with_name(path.name + "-wal")
+            return path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+        return bytes(raw.serialize())
+    chunks: list[bytes] = []
+    with raw.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            quoted = connection.ops.quote_name(table)
+            with cursor.copy(f"COPY {quoted} TO STDOUT") as copy:
+                chunks.extend(bytes(block) for block in copy)
+    return b"".join(chunks)
 
 
 def _database_dump() -> bytes:
@@ -276,20 +356,33 @@ def test_no_complainant_data_leaves_the_system_by_any_page_api_export_log_or_dum
             client.force_login(user)
             who = user.username
         visited: set[str] = set()
-        crawled += _crawl(client, starts, findings, who, visited)
+        needles = NEEDLES if who in SEES_OFFICIALS else NEEDLES + OFFICIAL_NEEDLES
+        crawled += _crawl(client, starts, findings, who, visited, needles)
         if user is cast_users[0]:
             office_saw = visited
         for path in _api_paths(client, ids):
             response = client.get(path)
             api_calls += 1
-            for needle in _hits(response.content):
+            for needle in _hits(response.content, needles):
                 findings.append((who, path, needle))
+    # The auditor reads who changed which official's record in the audit log: auditing a
+    # name quietly dropped from a case needs the name. Its audit pages are exempt for
+    # officials (never for complainants, whose data the log does not hold in clear).
+    findings = [
+        f
+        for f in findings
+        if not (f[0] == "auditor" and f[1].startswith("/audit/") and f[2] in OFFICIAL_NEEDLES)
+    ]
     log_text = "\n".join(r.getMessage() for r in caplog.records).encode()
     findings += [("log", "-", n) for n in _hits(log_text)]
     findings += [("database", "-", n) for n in _hits(_database_dump())]
+    raw_dump = _raw_database()
+    findings += [("raw database", connection.vendor, n) for n in _hits(raw_dump)]
 
     print(f"canary crawl: {crawled} pages, {api_calls} API answers, 11 callers")
-    assert findings == [], findings[:20]
+    assert findings == [], "\n".join(
+        f"{w} {u} {n.decode(errors='replace')}" for w, u, n in findings[:40]
+    )
     # The crawl really went places: every role saw pages, and the office's complaint pages.
     assert crawled > 200 and api_calls > 50, (crawled, api_calls)
 
@@ -298,6 +391,14 @@ def test_no_complainant_data_leaves_the_system_by_any_page_api_export_log_or_dum
         assert f"/complaints/{pk}/" in office_saw
     assert any(u.endswith(".xlsx") or "xlsx" in u for u in office_saw), sorted(office_saw)[:50]
     assert any(u.endswith(".docx") or "docx" in u for u in office_saw)
+
+    # The raw dump really holds the complaints (their acceptance numbers are plain data).
+    assert b"D3GZ2025060100" in raw_dump, len(raw_dump)
+    # Officials' names are there for those who may see them: the office and the leader.
+    pages = _official_pages(cast_users[:2])
+    for name, _post in OFFICIALS:
+        forms = (name.encode(), name.encode("unicode_escape"))  # HTML and JSON text
+        assert sum(any(f in page for f in forms) for page in pages) == len(pages), name
 
     # And the data is really there, for the office's audited reveal only: the same search
     # finds it in the reveal's answer (so the search itself works).
@@ -312,3 +413,19 @@ def test_no_complainant_data_leaves_the_system_by_any_page_api_export_log_or_dum
         content_type="application/json",
     )
     assert api.status_code == 200 and _hits(api.content)
+
+
+def _official_pages(users) -> list[bytes]:
+    """The accountability pages (HTML and API) of the canary case as seen by `users`."""
+    from rectify.oversight.models import AccountabilityCase
+
+    case = AccountabilityCase.objects.get(title="鸭溪镇化工厂废气问题责任追究")
+    pages = []
+    for user in users:
+        client = Client()
+        client.force_login(user)
+        for url in (f"/oversight/accountability/{case.pk}/", f"/api/v1/oversight/cases/{case.pk}"):
+            response = client.get(url)
+            assert response.status_code == 200, (user.username, url, response.status_code)
+            pages.append(response.content)
+    return pages

@@ -48,7 +48,7 @@ class PeriodStatusOut(Schema):
     units: list[UnitFiguresOut]
 
 
-class ProblemRef(Schema):
+class DispatchProblemRef(Schema):
     id: int
     inspection: str
     number: str
@@ -64,7 +64,7 @@ class ReportRef(Schema):
 
 
 class OwedOut(Schema):
-    problem: ProblemRef
+    problem: DispatchProblemRef
     status: Status = Field(description="As-of status at the period's end")
     report: ReportRef | None
 
@@ -106,7 +106,7 @@ class EvidenceOut(Schema):
 
 class ReportOut(Schema):
     id: int
-    problem: ProblemRef
+    problem: DispatchProblemRef
     period: PeriodOut
     unit: OrgRef
     text: str

@@ -20,7 +20,7 @@ from rectify.problems.actions import do_record_event
 from rectify.problems.models import Problem
 from rectify.problems.states import EventKind, Status
 from rectify.signoff.models import AcceptanceLevel, Application, AppState, Step, StepKind
-from rectify.signoff.permissions import levels_for, plays
+from rectify.signoff.permissions import levels_for, plays, signs_own
 from rectify.signoff.states import NEW, TRANSITIONS
 from rectify.signoff.workdays import CalendarMissing, notice_period
 
@@ -170,7 +170,7 @@ def _check_edge(app: Application, step: str, *, actor, expected_version: int | N
             }
         )
     to_state, role = edge
-    if not plays(actor, role, app, app.problem):
+    if not plays(actor, role, app, app.problem) or signs_own(actor, app, step):
         raise PermissionDenied(_("You may not take this step on this application."))
     return to_state
 

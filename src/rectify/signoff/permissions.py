@@ -89,13 +89,21 @@ def plays(user, role: str, application: Application | None, problem: Problem) ->
     return False
 
 
+def signs_own(user, application: Application, step: str) -> bool:
+    """Whether this would be the applicant signing off their own application (三权分立:
+    the office clerk who applied leaves the sign-off to a colleague)."""
+    return step == StepKind.SIGN_OFF and getattr(user, "pk", None) == application.applicant_id
+
+
 def steps_for(user, application: Application) -> list[str]:
     """The steps of the transition table this user may take now on the application."""
     problem = application.problem
     return [
         str(step)
         for (state, step), (_to, role) in TRANSITIONS.items()
-        if state == application.state and plays(user, role, application, problem)
+        if state == application.state
+        and plays(user, role, application, problem)
+        and not signs_own(user, application, step)
     ]
 
 

@@ -29,7 +29,7 @@ class StepIn(Schema):
     effective_date: dt.date | None = Field(None, description="Date the step took effect; today")
 
 
-class ProblemRef(Schema):
+class SignoffProblemRef(Schema):
     id: int
     inspection: str
     number: str
@@ -49,7 +49,7 @@ class LevelOut(Schema):
     effective_date: dt.date | None = None
 
 
-class StepOut(Schema):
+class SignoffStepOut(Schema):
     id: int
     kind: StepKind
     level: str | None
@@ -65,7 +65,7 @@ class StepOut(Schema):
 
 class ApplicationItem(Schema):
     id: int
-    problem: ProblemRef
+    problem: SignoffProblemRef
     state: AppState
     applicant_org: OrgRef
     applied_on: dt.date
@@ -84,7 +84,7 @@ class ApplicationOut(ApplicationItem):
     completion_report: str
     created_at: dt.datetime
     levels: list[LevelOut]
-    steps: list[StepOut]
+    steps: list[SignoffStepOut]
     next_steps: list[StepName] = Field(description="Steps the caller may take now")
 
 
@@ -99,4 +99,4 @@ class ApplicationFilter(Schema):
     state: AppState | None = None
     problem: int | None = Field(None, description="Only this problem's applications")
     limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=10_000_000)
