@@ -93,6 +93,9 @@ def test_leader_reads_the_map_moves_in_time_and_opens_a_prefecture(page, world):
     assert "as_of=2018-11-30" in page.url
     assert page.locator("body").get_attribute("data-same-document") == "yes"
     assert page.locator("table[data-table=burnup] tbody tr").count() == 0
+    # The map was redrawn for 2018-11 too: every prefecture at zero open problems.
+    redrawn = {d["name"]: d["value"] for d in series(page, 0)}
+    assert len(redrawn) == 9 and set(redrawn.values()) == {0}
     shoot(page, "dashboard-2018-11")
 
     # One month on: the slider redraws again; then the date picker goes back to 2020-08-31.
@@ -105,6 +108,8 @@ def test_leader_reads_the_map_moves_in_time_and_opens_a_prefecture(page, world):
     wait_redrawn(page, before)
     assert kpi(page, "problems.completed") == "3"
     expect(page.locator("#dash-month-label")).to_have_text("2020-08")
+    redrawn = {d["name"]: d["value"] for d in series(page, 0)}
+    assert (redrawn["遵义市"], redrawn["贵阳市"], redrawn["铜仁市"]) == (2, 1, 0)
 
     # Only the central look-back: its seven problems, the address says which.
     before = version(page)

@@ -140,7 +140,20 @@ def test_a_problem_goes_through_every_level_to_its_notice_and_sign_off(page, pro
     shoot(page, "signoff-5-notice")
 
     page.goto(f"{page.base_url}/signoff/applications/{app.pk}/")
+    # On the notice's last day the office may not sign off yet: told why, still on notice.
     page.click("details[data-step=sign_off] > summary")
+    page.fill("#id_step-sign_off-effective_date", "2026-10-15")
+    page.click("#form-sign_off button[type=submit]")
+    refused = page.locator("#form-sign_off .has-error .errorlist")
+    expect(refused).to_contain_text("2026-10-15")
+    expect(page.locator("#workflow")).to_have_attribute("data-state", "notice")
+    shoot(page, "signoff-6a-too-early")
+    app.refresh_from_db()
+    assert app.state == "notice" and app.signed_off_on is None
+
+    # The first working day after the notice: signed off.
+    if not page.locator("#form-sign_off").is_visible():
+        page.click("details[data-step=sign_off] > summary")
     page.fill("#id_step-sign_off-effective_date", "2026-10-16")
     page.click("#form-sign_off button[type=submit]")
     expect(page.locator("#workflow")).to_have_attribute("data-state", "signed_off")
