@@ -287,8 +287,18 @@ def read_manifest(src: Path) -> dict[str, Any]:
             _("%(dir)s is not a Rectify backup: %(file)s is missing.")
             % {"dir": src, "file": MANIFEST}
         )
-    manifest = json.loads(path.read_text())
-    if manifest.get("app") != "rectify" or manifest.get("format") != FORMAT:
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BackupError(
+            _("%(file)s is damaged: it is not valid JSON (%(error)s).")
+            % {"file": path, "error": exc}
+        ) from exc
+    if (
+        not isinstance(manifest, dict)
+        or manifest.get("app") != "rectify"
+        or manifest.get("format") != FORMAT
+    ):
         raise BackupError(
             _("%(file)s is not a Rectify backup of format %(format)s.")
             % {"file": path, "format": FORMAT}
